@@ -1,0 +1,185 @@
+"""The `coach` command: argparse sub-commands that open the app or print with Rich."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from coach import __version__
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from coach.routine import RoutineEntry
+
+
+class UserError(Exception):
+    """A mistake the person can fix; printed as one line, exit status 1."""
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="where history and your own routines live (default: $COACH_DATA_DIR, "
+        "else the platform's user data folder)",
+    )
+    common.add_argument(
+        "--mute", action="store_true", default=argparse.SUPPRESS, help="no sound cues"
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="coach",
+        parents=[common],
+        description="A full-screen terminal coach for exercise routines. "
+        "With no command, opens the routine list.",
+    )
+    parser.add_argument("--version", action="version", version=f"coach {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", parents=[common], help="start a routine in the full-screen coach")
+    run.add_argument("routine", metavar="ROUTINE", help="a routine id or a path to a YAML file")
+
+    sub.add_parser("list", parents=[common], help="list the built-in routines and your own")
+
+    plan = sub.add_parser(
+        "plan", parents=[common], help="show what a routine will do, step by step"
+    )
+    plan.add_argument("routine", metavar="ROUTINE", help="a routine id or a path to a YAML file")
+    plan.add_argument("--json", action="store_true", help="print the plan as JSON")
+    plan.add_argument("--steps", action="store_true", help="list every single step")
+
+    validate = sub.add_parser("validate", parents=[common], help="check routine files")
+    validate.add_argument("files", metavar="FILE", nargs="+", help="routine YAML files")
+
+    sub.add_parser("schema", parents=[common], help="print the JSON Schema of routine files")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except UserError as err:
+        print(f"coach: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from coach.paths import data_dir
+
+    data = data_dir(getattr(args, "data_dir", None))
+    command = args.command
+    if command == "list":
+        return cmd_list(data)
+    if command == "plan":
+        return cmd_plan(_resolve(args.routine, data), as_json=args.json, every_step=args.steps)
+    if command == "validate":
+        return cmd_validate(args.files)
+    if command == "schema":
+        from coach.routine import json_schema
+
+        print(json.dumps(json_schema(), indent=2))
+        return 0
+    if command == "run":
+        return _run_app(data, _resolve(args.routine, data), mute=getattr(args, "mute", False))
+    return _run_app(data, None, mute=getattr(args, "mute", False))
+
+
+def _resolve(name: str, data: Path) -> RoutineEntry:
+    from coach.catalog import UnknownRoutine, resolve
+    from coach.routine import RoutineError
+
+    try:
+        return resolve(name, data)
+    except (RoutineError, UnknownRoutine) as err:
+        raise UserError(str(err).strip("'\"")) from None
+
+
+def _run_app(data: Path, entry: RoutineEntry | None, mute: bool) -> int:
+    from coach.ui.app import make_app
+
+    app = make_app(data_dir=data, routine=entry, mute=mute)
+    app.run()
+    return int(app.return_code or 0)
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def cmd_list(data: Path) -> int:
+    from rich.table import Table
+
+    from coach.catalog import load_catalog
+    from coach.durations import minutes
+    from coach.plan import build_plan
+
+    catalog = load_catalog(data)
+    table = Table(title="Routines", title_justify="left", expand=False)
+    table.add_column("id", no_wrap=True, style="bold")
+    table.add_column("title")
+    table.add_column("minutes", justify="right", no_wrap=True)
+    table.add_column("exercises", justify="right")
+    table.add_column("equipment")
+    table.add_column("tags", style="dim")
+    for entry in catalog.entries:
+        routine = entry.routine
+        plan = build_plan(routine, entry.id)
+        table.add_row(
+            entry.id if entry.builtin else f"{entry.id} (yours)",
+            routine.title,
+            minutes(plan.total_seconds),
+            str(len(routine.exercises)),
+            ", ".join(routine.equipment) or "none",
+            ", ".join(routine.tags),
+        )
+    console = _console()
+    console.print(table)
+    for err in catalog.errors:
+        print(f"coach: skipped {err}", file=sys.stderr)
+    return 0
+
+
+def cmd_validate(files: Sequence[str]) -> int:
+    from coach.routine import RoutineError, load_routine
+
+    failed = 0
+    for name in files:
+        try:
+            load_routine(Path(name), display=name)
+        except RoutineError as err:
+            failed += 1
+            print(err)
+        else:
+            print(f"{name}: ok")
+    return 1 if failed else 0
+
+
+def cmd_plan(entry: RoutineEntry, as_json: bool, every_step: bool) -> int:
+    from coach.plan import build_plan
+
+    plan = build_plan(entry.routine, entry.id)
+    if as_json:
+        print(json.dumps(plan.to_json(), indent=2))
+        return 0
+    from coach.plan_view import render_plan
+
+    _console().print(render_plan(entry, plan, every_step=every_step))
+    return 0

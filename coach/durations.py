@@ -1,0 +1,30 @@
+"""How lengths of time are written for people."""
+
+from __future__ import annotations
+
+
+def minutes(seconds: float) -> str:
+    """Whole minutes for lists; never "0 min" for a routine that takes any time."""
+    if seconds <= 0:
+        return "self-paced"
+    return f"{max(1, round(seconds / 60))} min"
+
+
+def clock(seconds: float) -> str:
+    """m:ss, rounded to the second."""
+    whole = max(0, round(seconds))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def spoken(seconds: float) -> str:
+    """ "30 s", "2 min", "1 min 30 s": for dosages and totals."""
+    whole = max(0, round(seconds))
+    mins, secs = divmod(whole, 60)
+    if not mins:
+        return f"{secs} s"
+    return f"{mins} min {secs} s" if secs else f"{mins} min"
+
+
+def seconds_text(value: float) -> str:
+    """2 → "2", 2.5 → "2.5"."""
+    return f"{value:g}"

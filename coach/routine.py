@@ -1,0 +1,507 @@
+"""The routine model and its YAML loader.
+
+A routine file is YAML; it is parsed to nodes (so every value keeps its line and column),
+checked for the things YAML allows but a routine never needs (tags, huge or deeply nested
+documents, alias bombs, duplicate keys), turned into plain Python values, and validated
+against the msgspec schema below. Every problem is one `RoutineError` that reads
+`path:line:col: what is wrong and what is expected`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import msgspec
+import yaml
+
+MAX_FILE_BYTES = 256 * 1024
+MAX_DEPTH = 20
+MAX_NODES = 20_000
+
+
+class RoutineError(Exception):
+    """A routine file that cannot be used, with the place that says why."""
+
+    def __init__(self, path: str, message: str, line: int | None = None, col: int | None = None):
+        self.path = path
+        self.message = message
+        self.line = line
+        self.col = col
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return f"{self.path}: {self.message}"
+        return f"{self.path}:{self.line}:{self.col or 1}: {self.message}"
+
+
+# ---------------------------------------------------------------------------- schema
+
+
+Side = Literal["left", "right"]
+Word = Annotated[str, msgspec.Meta(min_length=1, max_length=14)]
+Text = Annotated[str, msgspec.Meta(max_length=2000)]
+Line = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+Lines = Annotated[list[Line], msgspec.Meta(max_length=20)]
+
+
+class Tempo(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """How long the movement into and out of each rep takes."""
+
+    move: Annotated[
+        float,
+        msgspec.Meta(
+            ge=0, le=30, description="seconds to move into the position (lift, kick, step)"
+        ),
+    ] = 2.0
+    release: Annotated[
+        float,
+        msgspec.Meta(ge=0, le=30, description="seconds to move back out of it (lower, return)"),
+    ] = 2.0
+
+
+class Words(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """The big word shown for each part of a rep."""
+
+    move: Word = "LIFT"
+    hold: Word = "HOLD"
+    release: Word = "LOWER"
+
+
+class Exercise(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """One exercise of a routine and its dosage."""
+
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=80)]
+    sets: Annotated[int, msgspec.Meta(ge=1, le=20)] = 1
+    reps: Annotated[int, msgspec.Meta(ge=1, le=100, description="per set, side and direction")] = 1
+    hold: Annotated[
+        float, msgspec.Meta(ge=0, le=600, description="seconds held in each rep; 0 is a plain rep")
+    ] = 0.0
+    sides: Literal["none", "both", "alternate"] = "none"
+    first_side: Side = "left"
+    directions: Annotated[list[Line], msgspec.Meta(max_length=8)] = []
+    rest: Annotated[
+        float, msgspec.Meta(ge=0, le=600, description="seconds of rest between sets")
+    ] = 30.0
+    relax: Annotated[
+        float,
+        msgspec.Meta(
+            ge=0, le=600, description="seconds of rest between reps, e.g. between stretch holds"
+        ),
+    ] = 0.0
+    tempo: Tempo = msgspec.field(default_factory=Tempo)
+    words: Words = msgspec.field(default_factory=Words)
+    self_paced: bool = False
+    get_ready: (
+        Annotated[
+            float,
+            msgspec.Meta(
+                ge=0, le=120, description="seconds to get into position; default: the routine's"
+            ),
+        ]
+        | None
+    ) = None
+    switch_sides: (
+        Annotated[
+            float,
+            msgspec.Meta(
+                ge=0, le=120, description="seconds to change sides; default: the routine's"
+            ),
+        ]
+        | None
+    ) = None
+    equipment: Lines = []
+    why: Text = ""
+    setup: Text = ""
+    cues: Lines = []
+    mistakes: Lines = []
+    progression: Text = ""
+
+
+class Routine(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A routine: what the person will do, in order."""
+
+    title: Annotated[str, msgspec.Meta(min_length=1, max_length=80)]
+    summary: Text = ""
+    tags: Lines = []
+    equipment: Lines = []
+    source: Text = ""
+    safety: Text = ""
+    rest_between_exercises: Annotated[
+        float, msgspec.Meta(ge=0, le=600, description="seconds of rest after each exercise")
+    ] = 0.0
+    get_ready: Annotated[
+        float,
+        msgspec.Meta(ge=0, le=120, description="seconds to get into position before each exercise"),
+    ] = 10.0
+    switch_sides: Annotated[
+        float, msgspec.Meta(ge=0, le=120, description="seconds to change sides")
+    ] = 5.0
+    exercises: Annotated[list[Exercise], msgspec.Meta(min_length=1, max_length=50)]
+
+    def get_ready_for(self, exercise: Exercise) -> float:
+        return self.get_ready if exercise.get_ready is None else exercise.get_ready
+
+    def switch_sides_for(self, exercise: Exercise) -> float:
+        return self.switch_sides if exercise.switch_sides is None else exercise.switch_sides
+
+
+@dataclass(frozen=True)
+class RoutineEntry:
+    """A loaded routine with its id (the file name without `.yaml`) and where it came from."""
+
+    id: str
+    path: Path
+    routine: Routine
+    builtin: bool = False
+
+
+def json_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = msgspec.json.schema(Routine)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "coach routine"
+    return schema
+
+
+# ---------------------------------------------------------------------------- YAML → values
+
+_ALLOWED_TAGS = {
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "seq", "map")
+}
+_LOOSE_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"}
+Path_ = tuple[str | int, ...]
+
+
+class _Loader(yaml.SafeLoader):
+    """A safe loader that refuses documents nested deeper than a routine ever is."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise _Refused(f"nested more than {MAX_DEPTH} levels deep", mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+class _Refused(Exception):
+    def __init__(self, message: str, mark: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+
+@dataclass
+class _Places:
+    """Where each value and each key stood in the file, by their path in the document."""
+
+    values: dict[Path_, Any]
+    keys: dict[Path_, Any]
+    nodes: int = 0
+
+
+def _to_python(loader: _Loader, node: yaml.Node, path: Path_, places: _Places, depth: int) -> Any:
+    places.nodes += 1
+    if places.nodes > MAX_NODES:
+        raise _Refused(
+            f"more than {MAX_NODES} values (aliases expanding too far?)", node.start_mark
+        )
+    if depth > MAX_DEPTH:
+        raise _Refused(f"nested more than {MAX_DEPTH} levels deep", node.start_mark)
+    places.values.setdefault(path, node.start_mark)
+    if node.tag not in _ALLOWED_TAGS | _LOOSE_TAGS:
+        tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+        raise _Refused(f"the tag {tag} is not allowed in a routine", node.start_mark)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if (
+                not isinstance(key_node, yaml.ScalarNode)
+                or key_node.tag == "tag:yaml.org,2002:merge"
+            ):
+                raise _Refused("keys must be plain names", key_node.start_mark)
+            key = str(key_node.value)
+            if key in out:
+                raise _Refused(f"duplicate key {key!r}", key_node.start_mark)
+            places.keys[(*path, key)] = key_node.start_mark
+            out[key] = _to_python(loader, value_node, (*path, key), places, depth + 1)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _to_python(loader, item, (*path, i), places, depth + 1)
+            for i, item in enumerate(node.value)
+        ]
+    if node.tag in _LOOSE_TAGS:
+        return str(node.value)
+    return loader.construct_object(node, deep=False)
+
+
+def _parse(text: str, name: str) -> tuple[Any, _Places]:
+    places = _Places({}, {})
+    loader: _Loader | None = None
+    try:
+        loader = _Loader(text)
+        node = loader.get_single_node()
+        if node is None:
+            raise RoutineError(name, "the file is empty; a routine needs a title and exercises")
+        return _to_python(loader, node, (), places, 0), places
+    except _Refused as refused:
+        raise RoutineError(name, refused.message, *_line_col(refused.mark)) from None
+    except yaml.reader.ReaderError as err:
+        line = text.count("\n", 0, err.position) + 1
+        col = err.position - (text.rfind("\n", 0, err.position) + 1) + 1
+        problem = f"not valid YAML: character {err.character!r} is not allowed"
+        raise RoutineError(name, problem, line, col) from None
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        problem = (err.problem or err.context or "not valid YAML").strip()
+        if "expected a single document" in (err.context or ""):
+            problem = "only one YAML document is allowed in a routine file"
+        raise RoutineError(name, f"not valid YAML: {problem}", *_line_col(mark)) from None
+    except yaml.YAMLError as err:
+        raise RoutineError(name, f"not valid YAML: {err}".splitlines()[0]) from None
+    except RecursionError:
+        raise RoutineError(name, f"nested more than {MAX_DEPTH} levels deep") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def _line_col(mark: Any) -> tuple[int | None, int | None]:
+    if mark is None:
+        return None, None
+    return int(mark.line) + 1, int(mark.column) + 1
+
+
+# ---------------------------------------------------------------------------- validation
+
+_FIELDS: dict[str, type[msgspec.Struct]] = {
+    "": Routine,
+    "exercises": Exercise,
+    "tempo": Tempo,
+    "words": Words,
+}
+
+
+def _struct_at(path: Path_) -> type[msgspec.Struct] | None:
+    if not path:
+        return Routine
+    if path[0] == "exercises" and len(path) == 2:
+        return Exercise
+    if path[0] == "exercises" and len(path) == 3 and path[2] in ("tempo", "words"):
+        return _FIELDS[str(path[2])]
+    return None
+
+
+def _field_names(struct: type[msgspec.Struct]) -> list[str]:
+    return [f.encode_name for f in msgspec.structs.fields(struct)]
+
+
+def _walk_mappings(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, dict[str, Any]]]:
+    if isinstance(value, dict):
+        yield path, value
+        for key, sub in value.items():
+            yield from _walk_mappings(sub, (*path, key))
+    elif isinstance(value, list):
+        for i, sub in enumerate(value):
+            yield from _walk_mappings(sub, (*path, i))
+
+
+def _check_keys(data: Any, places: _Places, name: str) -> None:
+    for path, mapping in _walk_mappings(data):
+        struct = _struct_at(path)
+        if struct is None:
+            continue
+        known = _field_names(struct)
+        for key in mapping:
+            if key in known:
+                continue
+            hint = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            where = _describe(path)
+            msg = f"unknown key {key!r}{where}"
+            msg += (
+                f"; did you mean {hint[0]!r}?" if hint else f"; expected one of: {', '.join(known)}"
+            )
+            raise RoutineError(name, msg, *_line_col(places.keys.get((*path, key))))
+
+
+def _describe(path: Path_) -> str:
+    if len(path) >= 2 and path[0] == "exercises" and isinstance(path[1], int):
+        rest = f" {path[2]}" if len(path) > 2 else ""
+        return f" in exercise {path[1] + 1}{rest}"
+    return ""
+
+
+_EXPECT = {
+    "title": "a non-empty line of text (at most 80 characters)",
+    "name": "a non-empty name (at most 80 characters)",
+    "sets": "a whole number from 1 to 20",
+    "reps": "a whole number from 1 to 100",
+    "hold": "a number of seconds from 0 to 600",
+    "rest": "a number of seconds from 0 to 600",
+    "relax": "a number of seconds from 0 to 600",
+    "rest_between_exercises": "a number of seconds from 0 to 600",
+    "get_ready": "a number of seconds from 0 to 120",
+    "switch_sides": "a number of seconds from 0 to 120",
+    "move": "a number of seconds from 0 to 30",
+    "release": "a number of seconds from 0 to 30",
+    "sides": "one of: none, both, alternate",
+    "first_side": "left or right",
+    "self_paced": "true or false",
+    "exercises": "a list of 1 to 50 exercises",
+    "directions": "a list of up to 8 direction names",
+    "tags": "a list of short words",
+    "equipment": "a list of items",
+    "cues": "a list of up to 20 short lines",
+    "mistakes": "a list of up to 20 short lines",
+}
+_WORD_EXPECT = "a short word (1 to 14 characters)"
+_TEXT_EXPECT = "text (at most 2000 characters)"
+_MSGSPEC_PATH = re.compile(r" - at `\$(.*)`$")
+_PATH_PART = re.compile(r"\.([A-Za-z_][\w]*)|\[(\d+)\]")
+
+
+def _msgspec_path(message: str) -> tuple[str, Path_]:
+    match = _MSGSPEC_PATH.search(message)
+    if not match:
+        return message, ()
+    parts: list[str | int] = []
+    for key, index in _PATH_PART.findall(match.group(1)):
+        parts.append(key if key else int(index))
+    return message[: match.start()], tuple(parts)
+
+
+def _explain(reason: str, path: Path_, data: Any) -> str:
+    missing = re.match(r"Object missing required field `(\w+)`", reason)
+    if missing:
+        what = _describe(path).removeprefix(" in ") or "the routine"
+        return f"{what} has no {missing.group(1)!r}; it is required"
+    key = next((p for p in reversed(path) if isinstance(p, str)), "")
+    item = bool(path) and isinstance(path[-1], int)
+    if item and key == "exercises":
+        expect = "an exercise: a mapping with at least a name"
+    elif item:
+        expect = "a non-empty line of text (at most 300 characters)"
+    elif len(path) >= 2 and path[-2] == "words":
+        expect = _WORD_EXPECT
+    else:
+        expect = _EXPECT.get(key, _TEXT_EXPECT)
+    where = _describe(path[:2])
+    if len(path) >= 4 and path[2] in ("tempo", "words"):
+        key = f"{path[2]}.{key}"
+    return f"{key or 'the routine'}{where}: expected {expect}, got {_show(_lookup(data, path))}"
+
+
+def _lookup(data: Any, path: Path_) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    if value is None:
+        return "nothing"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _place(places: _Places, path: Path_) -> Any:
+    while True:
+        if path in places.values:
+            return places.values[path]
+        if not path:
+            return None
+        path = path[:-1]
+
+
+def _check_meaning(routine: Routine, places: _Places, name: str) -> None:
+    for i, ex in enumerate(routine.exercises):
+        where = ("exercises", i)
+        if not ex.self_paced and ex.hold == 0 and ex.tempo.move + ex.tempo.release == 0:
+            raise RoutineError(
+                name,
+                f"exercise {i + 1} ({ex.name}) has reps that take no time: give it a hold, "
+                "a tempo, or self_paced: true",
+                *_line_col(_place(places, where)),
+            )
+        seen: set[str] = set()
+        for j, direction in enumerate(ex.directions):
+            if direction in seen:
+                raise RoutineError(
+                    name,
+                    f"direction {direction!r} is listed twice in exercise {i + 1}",
+                    *_line_col(_place(places, (*where, "directions", j))),
+                )
+            seen.add(direction)
+
+
+def parse_routine(text: str, name: str = "<routine>") -> Routine:
+    """Turn the text of a routine file into a Routine, or raise RoutineError."""
+    data, places = _parse(text, name)
+    if not isinstance(data, dict):
+        raise RoutineError(
+            name,
+            f"expected a mapping of routine keys (title, exercises, ...), got {_show(data)}",
+            1,
+            1,
+        )
+    _check_keys(data, places, name)
+    try:
+        routine = msgspec.convert(data, Routine)
+    except msgspec.ValidationError as err:
+        reason, path = _msgspec_path(str(err))
+        raise RoutineError(
+            name, _explain(reason, path, data), *_line_col(_place(places, path))
+        ) from None
+    _check_meaning(routine, places, name)
+    from coach.plan import PlanTooLong, build_plan
+
+    try:
+        build_plan(routine)
+    except PlanTooLong as err:
+        raise RoutineError(name, str(err), *_line_col(_place(places, ("exercises",)))) from None
+    return routine
+
+
+def load_routine(path: Path, display: str | None = None) -> Routine:
+    """Read and parse a routine file; every failure is a RoutineError naming the file."""
+    name = display or str(path)
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise RoutineError(name, "no such file") from None
+    except IsADirectoryError:
+        raise RoutineError(name, "is a directory, not a routine file") from None
+    except OSError as err:
+        raise RoutineError(name, f"cannot be read: {err.strerror or err}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise RoutineError(
+            name, f"the file is larger than {MAX_FILE_BYTES // 1024} KiB; not a routine"
+        )
+    if b"\x00" in raw:
+        raise RoutineError(name, "not a text file (it holds binary data)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise RoutineError(name, "not a UTF-8 text file", line, 1) from None
+    return parse_routine(text, name)

@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def coach(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "coach", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "COLUMNS": "120"},
+    )
+
+
+def test_list_shows_the_three_routines_with_minutes() -> None:
+    out = coach("list")
+    assert out.returncode == 0, out.stderr
+    for rid, minutes in (("home-basics", "9 min"), ("low-back", "25 min"), ("pre-run", "29 min")):
+        line = next(line for line in out.stdout.splitlines() if rid in line)
+        assert minutes in line
+
+
+def test_list_includes_user_routines_and_skips_broken_ones(data_dir: Path) -> None:
+    folder = data_dir / "routines"
+    folder.mkdir(parents=True)
+    (folder / "mine.yaml").write_text("title: My own\nexercises:\n  - name: Squat\n    reps: 5\n")
+    (folder / "broken.yaml").write_text("title: Broken\nexercises:\n  - nam: X\n")
+    out = coach("list")
+    assert out.returncode == 0
+    assert "mine (yours)" in out.stdout and "My own" in out.stdout
+    assert "broken.yaml:3:5: unknown key 'nam'" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_plan_json_shape() -> None:
+    out = coach("plan", "low-back", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["routine"] == "low-back"
+    assert data["title"] == "Hip strength for low back pain"
+    assert data["total_seconds"] == sum(s["seconds"] or 0 for s in data["steps"])
+    hold = next(s for s in data["steps"] if s["phase"] == "hold")
+    assert hold == {
+        **hold,
+        "exercise": "Clamshell",
+        "side": "left",
+        "set": 1,
+        "rep": 1,
+        "direction": None,
+        "seconds": 2.0,
+    }
+    assert {s["phase"] for s in data["steps"]} == {
+        "ready",
+        "move",
+        "hold",
+        "release",
+        "rest",
+        "switch",
+    }
+
+
+def test_plan_readable_shows_holds_and_total() -> None:
+    out = coach("plan", "low-back")
+    assert out.returncode == 0, out.stderr
+    assert "HOLD 2 s" in out.stdout
+    assert "Total 25 min 15 s" in out.stdout
+    every = coach("plan", "home-basics", "--steps")
+    assert every.stdout.count("STRETCH") == 6
+
+
+def test_plan_accepts_a_path(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text("title: X\nexercises:\n  - name: Y\n    hold: 3\n")
+    out = coach("plan", str(path), "--json")
+    assert json.loads(out.stdout)["routine"] == "x"
+
+
+def test_unknown_routine_is_one_line() -> None:
+    out = coach("plan", "low-bak")
+    assert out.returncode == 1
+    assert out.stderr.strip() == "coach: no routine named 'low-bak'; did you mean 'low-back'?"
+
+
+def test_validate_reports_every_error(tmp_path: Path) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text("title: G\nexercises:\n  - name: X\n")
+    bad1 = tmp_path / "bad1.yaml"
+    bad1.write_text("title: B\nexercises:\n  - name: X\n    hold: 1e9\n")
+    bad2 = tmp_path / "bad2.yaml"
+    bad2.write_bytes(b"\x89PNG\x00\x00")
+    out = coach("validate", str(good), str(bad1), str(bad2))
+    assert out.returncode == 1
+    lines = out.stdout.splitlines()
+    assert lines[0] == f"{good}: ok"
+    assert lines[1].startswith(f"{bad1}:4:11: hold in exercise 1: expected")
+    assert lines[2].startswith(f"{bad2}: not a text file")
+    assert "Traceback" not in out.stderr
+    assert coach("validate", str(good)).returncode == 0
+
+
+def test_schema_is_json_schema() -> None:
+    out = coach("schema")
+    schema = json.loads(out.stdout)
+    assert schema["$defs"]["Routine"]["properties"]["exercises"]["type"] == "array"
+
+
+def test_version_and_help() -> None:
+    from coach import __version__
+
+    assert coach("--version").stdout.strip() == f"coach {__version__}"
+    helptext = coach("--help").stdout
+    for command in ("run", "list", "plan", "validate", "schema"):
+        assert command in helptext
+
+
+@pytest.mark.parametrize("name", ["low-back", "pre-run", "home-basics"])
+def test_builtin_files_validate(name: str) -> None:
+    from coach.paths import builtin_routines_dir
+
+    out = coach("validate", str(builtin_routines_dir() / f"{name}.yaml"))
+    assert out.returncode == 0, out.stdout
+
+
+def test_core_modules_do_not_import_textual() -> None:
+    code = (
+        "import sys\n"
+        "import coach.routine, coach.plan, coach.clock, coach.session, coach.sound, coach.history\n"
+        "import coach.catalog, coach.paths, coach.cli\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'playsound3'))\n"
+        "print(bad)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+def test_nothing_is_created_at_import(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    code = "import coach.cli, coach.paths, coach.routine, coach.plan"
+    subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        env={**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "d")},
+    )
+    assert list(home.iterdir()) == []

@@ -1,0 +1,256 @@
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from coach.routine import MAX_FILE_BYTES, RoutineError, json_schema, load_routine, parse_routine
+
+FULL = """\
+title: Full
+summary: every key
+tags: [a, b]
+equipment: [band]
+source: "An article"
+safety: be careful
+rest_between_exercises: 20
+get_ready: 12
+switch_sides: 4
+exercises:
+  - name: Clamshell
+    sets: 2
+    reps: 12
+    hold: 2
+    sides: both
+    first_side: right
+    directions: [forward, side, back]
+    rest: 30
+    relax: 3
+    tempo: {move: 1.5, release: 2.5}
+    words: {move: OPEN, hold: KEEP, release: CLOSE}
+    self_paced: false
+    get_ready: 20
+    switch_sides: 6
+    equipment: [band]
+    why: glutes
+    setup: lie down
+    cues: [knees apart]
+    mistakes: [rolling back]
+    progression: add a band
+"""
+
+
+def test_every_key_is_read() -> None:
+    r = parse_routine(FULL, "full.yaml")
+    assert (r.title, r.summary, r.tags, r.equipment) == ("Full", "every key", ["a", "b"], ["band"])
+    assert (r.source, r.safety, r.rest_between_exercises) == ("An article", "be careful", 20)
+    assert (r.get_ready, r.switch_sides) == (12, 4)
+    ex = r.exercises[0]
+    assert (ex.name, ex.sets, ex.reps, ex.hold, ex.sides) == ("Clamshell", 2, 12, 2, "both")
+    assert (ex.first_side, ex.directions) == ("right", ["forward", "side", "back"])
+    assert (ex.rest, ex.relax, ex.tempo.move, ex.tempo.release) == (30, 3, 1.5, 2.5)
+    assert (ex.words.move, ex.words.hold, ex.words.release) == ("OPEN", "KEEP", "CLOSE")
+    assert (ex.get_ready, ex.switch_sides, ex.self_paced) == (20, 6, False)
+    assert (ex.equipment, ex.why, ex.setup) == (["band"], "glutes", "lie down")
+    assert (ex.cues, ex.mistakes, ex.progression) == (
+        ["knees apart"],
+        ["rolling back"],
+        "add a band",
+    )
+    assert r.get_ready_for(ex) == 20 and r.switch_sides_for(ex) == 6
+
+
+def test_defaults() -> None:
+    r = parse_routine("title: T\nexercises:\n  - name: X\n")
+    ex = r.exercises[0]
+    assert (ex.sets, ex.reps, ex.hold, ex.sides, ex.directions) == (1, 1, 0, "none", [])
+    assert (ex.rest, ex.relax, ex.tempo.move, ex.tempo.release) == (30, 0, 2, 2)
+    assert (ex.words.move, ex.words.hold, ex.words.release) == ("LIFT", "HOLD", "LOWER")
+    assert (ex.self_paced, ex.first_side, ex.get_ready) == (False, "left", None)
+    assert (r.get_ready, r.switch_sides, r.rest_between_exercises) == (10, 5, 0)
+    assert r.get_ready_for(ex) == 10
+
+
+BAD = [
+    # (text, line, col, words that must appear)
+    ("", None, None, "empty"),
+    ("# only a comment\n", None, None, "empty"),
+    ("- a\n- b\n", 1, 1, "mapping"),
+    ("title: T\n", 1, 1, "'exercises'"),
+    ("exercises:\n  - name: X\n", 1, 1, "'title'"),
+    ("title: T\nexercises: []\n", 2, 12, "1 to 50"),
+    ("title: T\nexercises:\n  - name: X\n    holdd: 2\n", 4, 5, "did you mean 'hold'"),
+    ("title: T\ntitel: U\nexercises:\n  - name: X\n", 2, 1, "unknown key 'titel'"),
+    ("title: T\nexercises:\n  - name: X\n    sets: 0\n", 4, 11, "1 to 20"),
+    ("title: T\nexercises:\n  - name: X\n    reps: '12'\n", 4, 11, "whole number"),
+    ("title: T\nexercises:\n  - name: X\n    hold: 1000000000\n", 4, 11, "0 to 600"),
+    ("title: T\nexercises:\n  - name: X\n    hold: -1\n", 4, 11, "0 to 600"),
+    ("title: T\nexercises:\n  - name: X\n    hold: 2s\n", 4, 11, "number of seconds"),
+    ("title: T\nexercises:\n  - name: X\n    sides: two\n", 4, 12, "none, both, alternate"),
+    ("title: T\nexercises:\n  - name: X\n    sets: true\n", 4, 11, "whole number"),
+    ("title: T\nexercises:\n  - name: ''\n", 3, 11, "non-empty"),
+    ("title: T\nexercises:\n  - sets: 2\n", 3, 5, "exercise 1 has no 'name'"),
+    ("title: T\nexercises:\n  - name: X\n    tempo: {move: 99}\n", 4, 19, "tempo.move"),
+    ("title: T\nexercises:\n  - name: X\n    words: {hold: ''}\n", 4, 19, "short word"),
+    ("title: T\nexercises:\n  - name: X\n    tempo: {move: 0, release: 0}\n", 3, 5, "no time"),
+    ("title: T\nexercises:\n  - name: X\n    directions: [a, a]\n", 4, 21, "twice"),
+    ("title: T\ntitle: U\nexercises:\n  - name: X\n", 2, 1, "duplicate key 'title'"),
+    ("title: !!python/object/apply:os.system ['true']\nexercises: []\n", 1, 8, "tag"),
+    ("title: !custom x\nexercises: []\n", 1, 8, "tag"),
+    ("title: T\nexercises: [\n", 3, 1, "not valid YAML"),
+    ("title: T\n  bad: indent\n", 2, 6, "not valid YAML"),
+    ("title: a\n---\ntitle: b\n", 2, 1, "one YAML document"),
+    ("title: T\nexercises:\n  - name: X\n    cues: [1]\n", 4, 12, "line of text"),
+    ("title: T\nexercises:\n  - X\n", 3, 5, "an exercise"),
+    ("title: T\n<<: {a: 1}\nexercises:\n  - name: X\n", 2, 1, "plain names"),
+    (
+        "title: T\nexercises:\n  - name: X\n    sets: 20\n    reps: 100\n    hold: 600\n"
+        "    sides: both\n    directions: [a, b, c, d, e, f, g, h]\n",
+        3,
+        3,
+        "more than",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "col", "words"), BAD)
+def test_bad_input_gives_one_line_with_its_place(
+    text: str, line: int | None, col: int | None, words: str
+) -> None:
+    with pytest.raises(RoutineError) as caught:
+        parse_routine(text, "bad.yaml")
+    err = caught.value
+    assert (err.line, err.col) == (line, col), str(err)
+    assert words in err.message
+    rendered = str(err)
+    assert "\n" not in rendered
+    expected_prefix = "bad.yaml:" if line is None else f"bad.yaml:{line}:{col}: "
+    assert rendered.startswith(expected_prefix)
+
+
+def test_no_code_runs_from_tags(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    text = f"title: !!python/object/apply:os.system ['touch {marker}']\nexercises: []\n"
+    with pytest.raises(RoutineError):
+        parse_routine(text)
+    assert not marker.exists()
+
+
+def test_alias_bomb_is_refused() -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        prev = f"*a{i - 1}"
+        lines.append(f"a{i}: &a{i} [{', '.join([prev] * 10)}]")
+    lines.append("title: T\nexercises: [*a8]")
+    with pytest.raises(RoutineError, match="more than"):
+        parse_routine("\n".join(lines))
+
+
+def test_recursive_alias_is_refused() -> None:
+    with pytest.raises(RoutineError, match="nested"):
+        parse_routine("title: &a [*a]\nexercises: []\n")
+
+
+def test_deep_nesting_is_refused() -> None:
+    with pytest.raises(RoutineError, match="nested more than"):
+        parse_routine("title: " + "[" * 5000 + "]" * 5000 + "\n")
+
+
+def test_files_that_are_not_routines(tmp_path: Path) -> None:
+    binary = tmp_path / "bin.yaml"
+    binary.write_bytes(b"\x00\x01\x02title")
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes(b"title: caf\xe9\nexercises: []\n")
+    huge = tmp_path / "huge.yaml"
+    huge.write_bytes(b"# " + b"x" * (10 * 1024 * 1024) + b"\n")
+    folder = tmp_path / "dir.yaml"
+    folder.mkdir()
+    cases = {
+        binary: "binary",
+        latin: "UTF-8",
+        huge: f"larger than {MAX_FILE_BYTES // 1024} KiB",
+        folder: "directory",
+        tmp_path / "missing.yaml": "no such file",
+    }
+    for path, words in cases.items():
+        with pytest.raises(RoutineError) as caught:
+            load_routine(path)
+        assert words in str(caught.value)
+        assert str(caught.value).startswith(str(path))
+    with pytest.raises(RoutineError) as caught:
+        load_routine(latin)
+    assert caught.value.line == 1
+
+
+def test_schema_describes_the_format() -> None:
+    schema = json_schema()
+    defs = schema["$defs"]
+    assert set(defs["Exercise"]["properties"]) >= {
+        "name",
+        "sets",
+        "reps",
+        "hold",
+        "sides",
+        "directions",
+        "rest",
+        "setup",
+        "cues",
+    }
+    assert defs["Exercise"]["additionalProperties"] is False
+    assert defs["Routine"]["required"] == ["title", "exercises"]
+    assert defs["Exercise"]["properties"]["hold"]["maximum"] == 600
+
+
+yaml_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False),
+    st.text(alphabet=string.printable, max_size=12),
+)
+keys = st.sampled_from(
+    [
+        "title",
+        "name",
+        "sets",
+        "reps",
+        "hold",
+        "sides",
+        "exercises",
+        "rest",
+        "tempo",
+        "words",
+        "move",
+        "directions",
+        "cues",
+        "x",
+    ]
+)
+documents = st.recursive(
+    yaml_scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=5),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(documents)
+def test_any_structure_loads_or_raises_our_error(doc: object) -> None:
+    text = yaml.safe_dump(doc)
+    try:
+        parse_routine(text, "gen.yaml")
+    except RoutineError as err:
+        assert str(err).startswith("gen.yaml")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=string.printable + "&*!|>{}[]-:#'\"\t\u00e9", max_size=200))
+def test_any_text_loads_or_raises_our_error(text: str) -> None:
+    try:
+        parse_routine(text, "gen.yaml")
+    except RoutineError as err:
+        assert str(err).startswith("gen.yaml")
