@@ -1,0 +1,252 @@
+"""Sound cues and the beepers that play them.
+
+A beeper plays a cue by name and never blocks or raises because of the audio system. When
+sound cannot work (no player program, no playsound3, a missing file, a player that fails), the
+beeper goes quiet for good and keeps one notice for the app to show, once, via `take_problem`.
+
+Nothing happens at import time: playsound3 is imported on the first `play`, because its import
+probes for player programs (tens of milliseconds) and can raise.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Protocol
+
+from coach.paths import sounds_dir
+
+if TYPE_CHECKING:
+    from playsound3.playsound3 import Sound
+
+CUES: tuple[str, ...] = ("tick", "go", "hold_done", "switch", "rest", "finish")
+
+CUE_MEANING: dict[str, str] = {
+    "tick": "3-2-1 before getting ready or a rest ends",
+    "go": "work starts, and each rep starts",
+    "hold_done": "the hold is over: lower now",
+    "switch": "switch to the other side",
+    "rest": "a rest starts",
+    "finish": "the routine is finished",
+}
+
+NO_PLAYER = (
+    "Sound is off: no audio player found "
+    "(install gstreamer1.0-plugins-base-apps, ffmpeg, or alsa-utils and mpg123)"
+)
+"""The notice when playsound3 finds no player program."""
+
+_OFF_VALUES = frozenset({"off", "0", "false", "no"})
+
+
+def cue_path(cue: str, sounds: Path | None = None) -> Path:
+    """The WAV file for `cue`, in `sounds` or the bundled directory. Unknown cues are a bug."""
+    _check_cue(cue)
+    return (sounds or sounds_dir()) / f"{cue}.wav"
+
+
+def sound_enabled_from_env(environ: Mapping[str, str]) -> bool:
+    """False when COACH_SOUND is off, 0, false or no (any case); true otherwise."""
+    return environ.get("COACH_SOUND", "").strip().lower() not in _OFF_VALUES
+
+
+def _check_cue(cue: str) -> None:
+    if cue not in CUES:
+        raise ValueError(f"unknown cue {cue!r}; cues are {', '.join(CUES)}")
+
+
+class Beeper(Protocol):
+    """What the app needs from a sound player.
+
+    `play` never blocks and never raises for audio trouble. If sound fails, `problem` holds
+    the notice ("Sound is off: ...") from then on, and `take_problem` hands it out exactly
+    once, so the app can call it after every play and show whatever it returns.
+    """
+
+    muted: bool
+    problem: str | None
+
+    def play(self, cue: str) -> None:
+        """Start the cue and return at once; do nothing when muted."""
+        ...
+
+    def take_problem(self) -> str | None:
+        """The notice the first time it is asked for after a failure; None otherwise."""
+        ...
+
+    def close(self) -> None:
+        """Stop any cue still sounding. Safe to call more than once."""
+        ...
+
+
+class _Notice:
+    """The one-notice bookkeeping shared by the beepers."""
+
+    problem: str | None = None
+    _told: bool = False
+
+    def take_problem(self) -> str | None:
+        """The notice the first time it is asked for after a failure; None otherwise."""
+        if self.problem is None or self._told:
+            return None
+        self._told = True
+        return self.problem
+
+
+class NullBeeper(_Notice):
+    """Silence. For sound turned off, and for snapshot tests."""
+
+    def __init__(self) -> None:
+        self.muted = False
+
+    def play(self, cue: str) -> None:
+        """Do nothing."""
+
+    def close(self) -> None:
+        """Do nothing."""
+
+
+class Now(Protocol):
+    """Anything with a `now()`, such as the clocks in coach.clock."""
+
+    def now(self) -> float: ...
+
+
+class RecordingBeeper(_Notice):
+    """Records what would be played, for tests.
+
+    `played` lists `(cue, when)`, where `when` is `clock.now()` if a clock was given, else None.
+    Muted plays are not recorded. Pass `problem` to act like a beeper whose sound has failed,
+    so a test can check the app shows the notice once.
+    """
+
+    def __init__(self, clock: Now | None = None, problem: str | None = None) -> None:
+        self.muted = False
+        self.problem = problem
+        self.played: list[tuple[str, float | None]] = []
+        self.closed = False
+        self._clock = clock
+
+    @property
+    def cues(self) -> list[str]:
+        """Just the cue names from `played`, in order."""
+        return [cue for cue, _ in self.played]
+
+    def play(self, cue: str) -> None:
+        """Record the cue, unless muted. Unknown cues raise ValueError."""
+        _check_cue(cue)
+        if not self.muted:
+            self.played.append((cue, self._clock.now() if self._clock else None))
+
+    def close(self) -> None:
+        """Remember that the app closed the beeper."""
+        self.closed = True
+
+
+class PlaysoundBeeper(_Notice):
+    """Plays cues with playsound3, in the background, from the calling thread.
+
+    Call `play` from the app's event-loop thread, after the first frame: the first play imports
+    playsound3. Each play starts a player process and returns; finished players are forgotten
+    on the next play, and `close` stops the ones still sounding. Players are never started from
+    a short-lived thread, because playsound3 asks the OS to kill a player when the thread that
+    started it ends.
+
+    Any failure switches the beeper off for good and sets `problem`; later plays do nothing.
+    """
+
+    def __init__(self, sounds: Path | None = None) -> None:
+        self.muted = False
+        self._sounds = sounds
+        self._playsound3: ModuleType | None = None
+        self._playing: list[Sound] = []
+
+    @property
+    def sounding(self) -> int:
+        """How many cues are still sounding (noticing any player that failed)."""
+        self._reap()
+        return len(self._playing)
+
+    def play(self, cue: str) -> None:
+        """Start the cue and return at once; do nothing when muted or off."""
+        path = cue_path(cue, self._sounds)
+        if self.muted or self.problem:
+            return
+        if not path.is_file():
+            self._fail(f"missing sound file {path.name}")
+            return
+        playsound3 = self._playsound3 or self._load()
+        if playsound3 is None:
+            return
+        self._reap()
+        if self.problem:
+            return
+        try:
+            self._playing.append(playsound3.playsound(str(path), block=False))
+        except Exception as exc:
+            self._fail(_reason(exc))
+
+    def wait(self) -> None:
+        """Block until every cue still sounding has finished.
+
+        For `coach sounds`, which plays the cues one after another outside the app. Never call
+        it from the app's event loop.
+        """
+        for sound in self._playing:
+            sound.wait()
+        self._reap()
+
+    def close(self) -> None:
+        """Stop any cue still sounding. Safe to call more than once."""
+        for sound in self._playing:
+            if sound.is_alive():
+                sound.stop()
+
+    def _load(self) -> ModuleType | None:
+        # Importing playsound3 runs each backend's check (gst-play-1.0, aplay + mpg123, ffplay,
+        # afplay, ...) and picks DEFAULT_BACKEND, or takes PLAYSOUND3_BACKEND as given. With no
+        # player it logs a warning and sets DEFAULT_BACKEND to None; a NullHandler keeps that
+        # warning off the screen, since the notice says the same.
+        logger = logging.getLogger("playsound3")
+        if not logger.handlers:
+            logger.addHandler(logging.NullHandler())
+        try:
+            import playsound3
+        except ImportError:
+            self._fail("playsound3 is not installed")
+            return None
+        except Exception as exc:
+            self._fail(f"the audio player check failed ({_reason(exc)})")
+            return None
+        if playsound3.DEFAULT_BACKEND is None:
+            self.problem = NO_PLAYER
+            return None
+        self._playsound3 = playsound3
+        return playsound3
+
+    def _reap(self) -> None:
+        """Forget players that have finished; a player that exited with an error means off."""
+        still = []
+        for sound in self._playing:
+            if sound.is_alive():
+                still.append(sound)
+                continue
+            # Popen-like: a positive exit status is the player's own error (no device, bad
+            # file). A negative one is a signal, usually our own stop.
+            status = sound.subprocess.poll()
+            if status is not None and status > 0:
+                self._fail(f"the audio player failed (exit status {status})")
+        self._playing = still
+
+    def _fail(self, reason: str) -> None:
+        if self.problem is None:
+            self.problem = f"Sound is off: {reason}"
+
+
+def _reason(exc: Exception) -> str:
+    """A short reason for a notice."""
+    if isinstance(exc, OSError) and exc.filename:
+        return f"cannot run {exc.filename} ({exc.strerror})"
+    return str(exc) or type(exc).__name__
