@@ -1,0 +1,355 @@
+"""The session engine: walks a plan's steps by the clock and says what happened.
+
+Every timed step has a deadline on the monotonic clock. A step's deadline is the previous
+step's deadline plus its own seconds, so late or missed ticks never make the session drift;
+pausing keeps the remaining time and resuming sets a fresh deadline from it. Nothing here
+counts ticks, draws anything or plays sound: callers read `view()` and act on the events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from coach.clock import Clock
+from coach.plan import Block, Plan, Step
+
+COUNTDOWN_FROM = 3
+COUNTDOWN_MIN_SECONDS = 5.0
+"""Steps at least this long announce the last 3, 2 and 1 seconds."""
+
+
+class EventKind(StrEnum):
+    STEP_STARTED = "step_started"
+    COUNTDOWN = "countdown"
+    HOLD_DONE = "hold_done"
+    REP_DONE = "rep_done"
+    SET_DONE = "set_done"
+    SIDE_SWITCH = "side_switch"
+    REST_STARTED = "rest_started"
+    REST_ENDED = "rest_ended"
+    EXERCISE_DONE = "exercise_done"
+    SESSION_DONE = "session_done"
+    SESSION_STOPPED = "session_stopped"
+    PAUSED = "paused"
+    RESUMED = "resumed"
+
+
+@dataclass(frozen=True, slots=True)
+class SetTally:
+    """What was done of one block (a set on one side in one direction)."""
+
+    block: int
+    exercise_index: int
+    exercise: str
+    set: int
+    side: str | None
+    direction: str | None
+    reps: int
+    holds: int
+    reps_planned: int
+    skipped: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    kind: EventKind
+    index: int
+    step: Step
+    at: float
+    count: int | None = None
+    tally: SetTally | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionView:
+    """Everything the screen shows, read at one moment."""
+
+    index: int
+    step: Step
+    upcoming: Step | None
+    remaining: float | None
+    elapsed: float
+    remaining_total: float
+    total: float
+    paused: bool
+    done: bool
+    stopped: bool
+
+    @property
+    def progress(self) -> float:
+        if self.done:
+            return 1.0
+        if self.total <= 0:
+            return 0.0
+        return min(1.0, max(0.0, 1.0 - self.remaining_total / self.total))
+
+    @property
+    def step_fraction(self) -> float:
+        """How far through the current timed step, 0..1 (0 for a self-paced one)."""
+        if self.step.seconds is None or self.remaining is None or self.step.seconds <= 0:
+            return 0.0
+        return min(1.0, max(0.0, 1.0 - self.remaining / self.step.seconds))
+
+
+class Session:
+    """One run through a plan, driven by an injected clock."""
+
+    def __init__(self, plan: Plan, clock: Clock, start_index: int = 0) -> None:
+        if not plan.steps:
+            raise ValueError("a plan with no steps cannot be run")
+        self.plan = plan
+        self.clock = clock
+        self.start_index = min(max(start_index, 0), len(plan.steps) - 1)
+        self.index = self.start_index
+        self.started = False
+        self.done = False
+        self.stopped = False
+        self.paused = False
+        self.records: list[SetTally] = []
+        self._deadline: float | None = None
+        self._paused_remaining: float | None = None
+        self._countdown_next = 0
+        self._started_at = 0.0
+        self._paused_total = 0.0
+        self._pause_began: float | None = None
+        self._tally: SetTally | None = None
+        steps = plan.steps
+        self._ends_rep = [
+            s.is_work
+            and (
+                i + 1 >= len(steps)
+                or not steps[i + 1].is_work
+                or (steps[i + 1].rep, steps[i + 1].side, steps[i + 1].block)
+                != (s.rep, s.side, s.block)
+            )
+            for i, s in enumerate(steps)
+        ]
+        last_work: dict[int, int] = {}
+        for i, s in enumerate(steps):
+            if s.is_work:
+                last_work[s.exercise_index] = i
+        self._last_block_of_exercise = {b.exercise_index: n for n, b in enumerate(plan.blocks)}
+        self._last_work = last_work
+
+    # ------------------------------------------------------------------ reading
+
+    @property
+    def current(self) -> Step:
+        return self.plan.steps[self.index]
+
+    def _block(self, step: Step) -> Block | None:
+        return None if step.block is None else self.plan.blocks[step.block]
+
+    def upcoming(self) -> Step | None:
+        """The next thing after the current block (or after this step outside a block)."""
+        block = self._block(self.current)
+        after = block.end if block is not None else self.index + 1
+        return self.plan.steps[after] if after < len(self.plan.steps) else None
+
+    def remaining(self, now: float | None = None) -> float | None:
+        if self.current.seconds is None:
+            return None
+        if not self.started:
+            return self.current.seconds
+        if self.done:
+            return 0.0
+        if self.paused:
+            return self._paused_remaining
+        assert self._deadline is not None
+        return max(0.0, self._deadline - self._now(now))
+
+    def elapsed(self, now: float | None = None) -> float:
+        if not self.started:
+            return 0.0
+        moment = self._now(now) if self._pause_began is None else self._pause_began
+        return max(0.0, moment - self._started_at - self._paused_total)
+
+    def view(self, now: float | None = None) -> SessionView:
+        now = self._now(now)
+        remaining = self.remaining(now)
+        after = 0.0 if self.done else self.plan.seconds_after(self.index)
+        return SessionView(
+            index=self.index,
+            step=self.current,
+            upcoming=None if self.done else self.upcoming(),
+            remaining=remaining,
+            elapsed=self.elapsed(now),
+            remaining_total=after + (remaining or 0.0) if not self.done else 0.0,
+            total=self.plan.total_seconds,
+            paused=self.paused,
+            done=self.done,
+            stopped=self.stopped,
+        )
+
+    # ------------------------------------------------------------------ driving
+
+    def start(self, now: float | None = None) -> list[Event]:
+        if self.started:
+            return []
+        now = self._now(now)
+        self.started = True
+        self._started_at = now
+        return self._enter(self.start_index, now)
+
+    def tick(self, now: float | None = None) -> list[Event]:
+        """Everything that has happened up to `now`, with the moments it was due."""
+        if not self.started or self.done or self.paused:
+            return []
+        now = self._now(now)
+        events: list[Event] = []
+        while not self.done and self._deadline is not None:
+            deadline = self._deadline
+            while self._countdown_next > 0 and now >= deadline - self._countdown_next:
+                n = self._countdown_next
+                events.append(Event(EventKind.COUNTDOWN, self.index, self.current, deadline - n, n))
+                self._countdown_next -= 1
+            if now < deadline:
+                break
+            events += self._finish(deadline)
+            events += self._enter(self.index + 1, deadline)
+        return events
+
+    def count_rep(self, now: float | None = None) -> list[Event]:
+        """A self-paced rep is done. Does nothing on any other step."""
+        if not self.started or self.done or self.current.phase != "rep":
+            return []
+        now = self._now(now)
+        if self.paused:
+            self.resume(now)
+        return self._finish(now) + self._enter(self.index + 1, now)
+
+    def next(self, now: float | None = None) -> list[Event]:
+        """Skip this step; from a rep, skip the rest of the set."""
+        if not self.started or self.done:
+            return []
+        now = self._now(now)
+        step = self.current
+        block = self._block(step)
+        events: list[Event] = []
+        if step.is_work and block is not None:
+            events += self._close_block(step, now, skipped=True)
+            if self._last_block_of_exercise.get(step.exercise_index) == step.block:
+                events.append(Event(EventKind.EXERCISE_DONE, self.index, step, now))
+            target = block.end
+        else:
+            if step.phase == "rest":
+                events.append(Event(EventKind.REST_ENDED, self.index, step, now))
+            target = self.index + 1
+        return events + self._enter(target, now)
+
+    def previous(self, now: float | None = None) -> list[Event]:
+        """Back to the start of this set; from its start, back to the set before."""
+        if not self.started or self.done:
+            return []
+        now = self._now(now)
+        block = self._block(self.current)
+        starts = [b.start for b in self.plan.blocks]
+        if block is not None and self.index != block.start:
+            target = block.start
+        else:
+            earlier = [s for s in starts if s < self.index]
+            target = earlier[-1] if earlier else self.index
+        self._tally = None
+        return self._enter(target, now)
+
+    def pause(self, now: float | None = None) -> list[Event]:
+        if not self.started or self.done or self.paused:
+            return []
+        now = self._now(now)
+        self._paused_remaining = self.remaining(now)
+        self.paused = True
+        self._pause_began = now
+        return [Event(EventKind.PAUSED, self.index, self.current, now)]
+
+    def resume(self, now: float | None = None) -> list[Event]:
+        if not self.paused:
+            return []
+        now = self._now(now)
+        assert self._pause_began is not None
+        self._paused_total += now - self._pause_began
+        self._pause_began = None
+        self.paused = False
+        if self._paused_remaining is not None:
+            self._deadline = now + self._paused_remaining
+        self._paused_remaining = None
+        return [Event(EventKind.RESUMED, self.index, self.current, now)]
+
+    def toggle_pause(self, now: float | None = None) -> list[Event]:
+        return self.resume(now) if self.paused else self.pause(now)
+
+    def stop(self, now: float | None = None) -> list[Event]:
+        """End early. The set in progress is kept as far as it got."""
+        if not self.started or self.done:
+            return []
+        now = self._now(now)
+        if self.paused and self._pause_began is not None:
+            self._paused_total += now - self._pause_began
+            self._pause_began = None
+        events = self._close_block(self.current, now, skipped=True) if self._tally else []
+        self.done = self.stopped = True
+        self.paused = False
+        return [*events, Event(EventKind.SESSION_STOPPED, self.index, self.current, now)]
+
+    # ------------------------------------------------------------------ internals
+
+    def _now(self, now: float | None) -> float:
+        return self.clock.now() if now is None else now
+
+    def _enter(self, index: int, at: float) -> list[Event]:
+        if index >= len(self.plan.steps):
+            self.done = True
+            self._deadline = None
+            last = self.plan.steps[-1]
+            self.index = len(self.plan.steps) - 1
+            return [Event(EventKind.SESSION_DONE, self.index, last, at)]
+        self.index = index
+        step = self.plan.steps[index]
+        seconds = step.seconds
+        self._deadline = None if seconds is None else at + seconds
+        self._countdown_next = (
+            COUNTDOWN_FROM if seconds is not None and seconds >= COUNTDOWN_MIN_SECONDS else 0
+        )
+        if self.paused:
+            self._paused_remaining = seconds
+        block = self._block(step)
+        if block is not None and index == block.start:
+            self._tally = SetTally(
+                step.block or 0, step.exercise_index, step.exercise, block.set, block.side,
+                block.direction, 0, 0, block.reps,
+            )  # fmt: skip
+        events = [Event(EventKind.STEP_STARTED, index, step, at)]
+        if step.phase == "rest":
+            events.append(Event(EventKind.REST_STARTED, index, step, at))
+        elif step.phase == "switch":
+            events.append(Event(EventKind.SIDE_SWITCH, index, step, at))
+        return events
+
+    def _finish(self, at: float) -> list[Event]:
+        index, step = self.index, self.current
+        events: list[Event] = []
+        if step.phase == "hold":
+            events.append(Event(EventKind.HOLD_DONE, index, step, at))
+            if self._tally is not None:
+                self._tally = replace(self._tally, holds=self._tally.holds + 1)
+        if self._ends_rep[index]:
+            if self._tally is not None:
+                self._tally = replace(self._tally, reps=self._tally.reps + 1)
+            events.append(Event(EventKind.REP_DONE, index, step, at))
+        if step.phase == "rest":
+            events.append(Event(EventKind.REST_ENDED, index, step, at))
+        block = self._block(step)
+        if block is not None and index + 1 == block.end:
+            events += self._close_block(step, at, skipped=False)
+        if self._last_work.get(step.exercise_index) == index:
+            events.append(Event(EventKind.EXERCISE_DONE, index, step, at))
+        return events
+
+    def _close_block(self, step: Step, at: float, skipped: bool) -> list[Event]:
+        tally = self._tally
+        self._tally = None
+        if tally is None:
+            return []
+        tally = replace(tally, skipped=skipped and tally.reps < tally.reps_planned)
+        self.records.append(tally)
+        return [Event(EventKind.SET_DONE, self.index, step, at, tally=tally)]
