@@ -21,6 +21,7 @@ COUNTDOWN_MIN_SECONDS = 5.0
 
 class EventKind(StrEnum):
     STEP_STARTED = "step_started"
+    REP_STARTED = "rep_started"
     COUNTDOWN = "countdown"
     HOLD_DONE = "hold_done"
     REP_DONE = "rep_done"
@@ -123,6 +124,10 @@ class Session:
                 or (steps[i + 1].rep, steps[i + 1].side, steps[i + 1].block)
                 != (s.rep, s.side, s.block)
             )
+            for i, s in enumerate(steps)
+        ]
+        self._starts_rep = [
+            s.is_work and (i == 0 or not steps[i - 1].is_work or self._ends_rep[i - 1])
             for i, s in enumerate(steps)
         ]
         last_work: dict[int, int] = {}
@@ -319,6 +324,8 @@ class Session:
                 block.direction, 0, 0, block.reps,
             )  # fmt: skip
         events = [Event(EventKind.STEP_STARTED, index, step, at)]
+        if self._starts_rep[index]:
+            events.append(Event(EventKind.REP_STARTED, index, step, at))
         if step.phase == "rest":
             events.append(Event(EventKind.REST_STARTED, index, step, at))
         elif step.phase == "switch":

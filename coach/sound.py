@@ -11,12 +11,13 @@ probes for player programs (tens of milliseconds) and can raise.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Protocol
 
 from coach.paths import sounds_dir
+from coach.session import Event, EventKind
 
 if TYPE_CHECKING:
     from playsound3.playsound3 import Sound
@@ -250,3 +251,27 @@ def _reason(exc: Exception) -> str:
     if isinstance(exc, OSError) and exc.filename:
         return f"cannot run {exc.filename} ({exc.strerror})"
     return str(exc) or type(exc).__name__
+
+
+# The one table that turns engine events into cues. When several events fall on the same
+# moment, the cue listed first wins, so a moment never plays two sounds at once.
+CUE_FOR_EVENT: tuple[tuple[EventKind, str], ...] = (
+    (EventKind.SESSION_DONE, "finish"),
+    (EventKind.SIDE_SWITCH, "switch"),
+    (EventKind.REST_STARTED, "rest"),
+    (EventKind.HOLD_DONE, "hold_done"),
+    (EventKind.REP_STARTED, "go"),
+    (EventKind.COUNTDOWN, "tick"),
+)
+TICKING_PHASES = frozenset({"ready", "rest", "switch"})
+"""Phases whose last 3, 2, 1 seconds tick; holds end with their own cue instead."""
+
+
+def cue_for(events: Sequence[Event]) -> str | None:
+    """The cue for events that happened at one moment, or None for silence."""
+    kinds = {
+        e.kind
+        for e in events
+        if e.kind is not EventKind.COUNTDOWN or e.step.phase in TICKING_PHASES
+    }
+    return next((cue for kind, cue in CUE_FOR_EVENT if kind in kinds), None)

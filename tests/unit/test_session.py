@@ -38,6 +38,7 @@ def test_holds_walk_in_order_with_exact_boundaries() -> None:
     session, clock = make(HOLDS)
     events = run_to_end(session, clock)
     starts = [(e.step.phase, e.step.rep, e.at) for e in events if e.kind is K.STEP_STARTED]
+    assert [e.at for e in events if e.kind is K.REP_STARTED] == [105.0, 109.0]
     assert starts == [
         ("ready", None, 100.0),
         ("move", 1, 105.0),
@@ -80,10 +81,12 @@ def test_full_event_sequence_for_both_sides_sets_and_rest() -> None:
         "countdown",
         "countdown",
         "countdown",  # get ready 5 s
+        "rep_started",
         "hold_done",
         "rep_done",
         "set_done",  # left
         "side_switch",
+        "rep_started",
         "hold_done",
         "rep_done",
         "set_done",  # right
@@ -92,10 +95,12 @@ def test_full_event_sequence_for_both_sides_sets_and_rest() -> None:
         "countdown",
         "countdown",
         "rest_ended",
+        "rep_started",
         "hold_done",
         "rep_done",
         "set_done",
         "side_switch",
+        "rep_started",
         "hold_done",
         "rep_done",
         "set_done",
@@ -193,7 +198,7 @@ def test_next_from_a_rep_skips_the_rest_of_the_set() -> None:
     assert session.current.phase == "rest"
     assert session.remaining() == 10
     events = session.next()  # skip the rest
-    assert kinds(events) == ["rest_ended", "step_started"]
+    assert kinds(events) == ["rest_ended", "step_started", "rep_started"]
     assert (session.current.set, session.current.rep, session.current.phase) == (2, 1, "move")
 
 
@@ -280,7 +285,7 @@ def test_self_paced_reps_wait_for_count() -> None:
     assert session.current.rep == 1
     for rep in (1, 2):
         events = session.count_rep()
-        assert kinds(events) == ["rep_done", "step_started"]
+        assert kinds(events) == ["rep_done", "step_started", "rep_started"]
         assert session.current.rep == rep + 1
     events = session.count_rep()
     assert kinds(events) == ["rep_done", "set_done", "exercise_done", "session_done"]
@@ -352,3 +357,56 @@ def test_builtin_routines_run_hands_free_to_the_end(name: str) -> None:
     assert all(not r.skipped and r.reps == r.reps_planned for r in session.records)
     started = [e.index for e in events if e.kind is K.STEP_STARTED]
     assert started == list(range(len(plan.steps)))
+
+
+def test_cue_sequence_for_a_short_routine() -> None:
+    from coach.sound import RecordingBeeper, cue_for
+
+    session, clock = make(
+        "  - name: A\n    sets: 2\n    reps: 2\n    hold: 2\n    sides: both\n    rest: 6\n"
+        "    tempo: {move: 1, release: 1}\n"
+    )
+    beeper = RecordingBeeper(clock)
+
+    def play(events: list[Event]) -> None:
+        cue = cue_for(events)
+        if cue:
+            beeper.play(cue)
+
+    play(session.start())
+    while not session.done:
+        clock.advance(0.5)
+        play(session.tick())
+    rep = ["go", "hold_done"]
+    side = rep * 2
+    assert beeper.cues == (
+        ["tick"] * 3
+        + side
+        + ["switch"]
+        + side
+        + ["rest"]
+        + ["tick"] * 3
+        + side
+        + ["switch"]
+        + side
+        + ["finish"]
+    )
+    ticks = [when for cue, when in beeper.played if cue == "tick"]
+    rest_end = 100 + 5 + 8 + 3 + 8 + 6
+    assert ticks[3:] == [rest_end - 3, rest_end - 2, rest_end - 1]
+
+
+def test_mute_and_pause_silence_cues() -> None:
+    from coach.sound import RecordingBeeper, cue_for
+
+    session, clock = make(HOLDS)
+    beeper = RecordingBeeper(clock)
+    beeper.muted = True
+    for event_batch in (session.start(), session.tick()):
+        cue = cue_for(event_batch)
+        if cue:
+            beeper.play(cue)
+    assert beeper.played == []
+    session.pause()
+    clock.advance(4.5)
+    assert cue_for(session.tick()) is None
