@@ -1,0 +1,348 @@
+"""The live session: one big word for the phase, a big countdown, and what to do now.
+
+The screen never computes time or counts reps. Ten times a second it asks the engine what
+happened (events → sound cues and records) and what to show (view → widgets), and it only
+touches the widgets whose text changed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, ProgressBar, Static
+
+from coach.durations import clock, seconds_text, spoken
+from coach.plan import Plan, Step, build_plan
+from coach.plan_view import dosage, step_label
+from coach.routine import Exercise, RoutineEntry
+from coach.session import Event, EventKind, Session, SessionView, SetTally
+from coach.sound import cue_for
+from coach.ui.widgets.bigtext import BigText
+
+if TYPE_CHECKING:
+    from coach.ui.app import CoachApp
+
+REDRAW_SECONDS = 0.1
+
+
+@dataclass
+class SessionResult:
+    """What a session screen hands back: enough for the summary and for history."""
+
+    entry: RoutineEntry
+    plan: Plan
+    records: list[SetTally] = field(default_factory=list)
+    elapsed: float = 0.0
+    completed: bool = False
+
+
+def countdown_text(view: SessionView) -> str:
+    """Whole seconds (m:ss from a minute up); the rep number for a self-paced rep."""
+    if view.remaining is None:
+        return str(view.step.rep or "")
+    whole = max(0, math.ceil(view.remaining - 1e-6))
+    return clock(whole) if whole >= 60 else str(whole)
+
+
+def where_text(step: Step) -> str:
+    parts = []
+    if step.rep is not None and step.reps > 1 and step.phase not in ("rest", "switch", "ready"):
+        parts.append(f"Rep {step.rep}/{step.reps}")
+    return " · ".join(p for p in (*parts, step_label(step)) if p)
+
+
+def describe_upcoming(step: Step | None, current: Step) -> str:
+    if step is None:
+        return "Next: the finish"
+    if step.phase == "rest":
+        return f"Next: rest {spoken(step.seconds or 0)}"
+    if step.phase == "switch":
+        return f"Next: switch to the {step.side} side"
+    if step.phase == "ready" or step.exercise_index != current.exercise_index:
+        return f"Next: {step.exercise}"
+    label = step_label(step)
+    return f"Next: {label}" if label else f"Next: {step.exercise}"
+
+
+class SessionScreen(Screen[SessionResult]):
+    """Walks one routine. Dismisses with a SessionResult when it ends or is stopped."""
+
+    BINDINGS = [
+        Binding("space", "pause", "Pause"),
+        Binding("enter", "enter", "Rep / go"),
+        Binding("n", "next", "Next"),
+        Binding("p", "previous", "Back"),
+        Binding("m", "mute", "Mute"),
+        Binding("q,escape", "quit_session", "Quit"),
+    ]
+
+    def __init__(self, entry: RoutineEntry, start_index: int = 0) -> None:
+        super().__init__()
+        self.entry = entry
+        self.plan = build_plan(entry.routine, entry.id)
+        self._start_index = start_index
+        self.session: Session | None = None
+        self._shown: dict[str, object] = {}
+        self._phase_class = ""
+        self._finished = False
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        routine = self.entry.routine
+        yield Static(id="top")
+        with VerticalScroll(id="briefing"):
+            yield Static(Text(routine.title, style="bold"), id="brief-title")
+            yield Static(self._briefing_text(), id="brief-body")
+            yield Static("Press Enter to begin", id="brief-go")
+        with Vertical(id="live"):
+            yield BigText(id="word", max_scale=3)
+            yield BigText(id="count", max_scale=6)
+            yield ProgressBar(id="step-bar", show_eta=False, show_percentage=False)
+            yield Static(id="exercise")
+            yield Static(id="where")
+            yield Static(id="cues")
+            yield Static(id="next")
+            with Horizontal(id="progress-row"):
+                yield ProgressBar(id="routine-bar", show_eta=False, show_percentage=False)
+                yield Static(id="times")
+        yield Static(
+            "Make the window larger (at least 40×12) to follow the session.",
+            id="too-small",
+        )
+        yield Footer()
+
+    def _briefing_text(self) -> Text:
+        routine = self.entry.routine
+        text = Text()
+        if routine.summary:
+            text.append(routine.summary + "\n\n")
+        if routine.safety:
+            text.append("Safety  ", style="bold")
+            text.append(routine.safety + "\n\n")
+        if routine.equipment:
+            text.append("You need  ", style="bold")
+            text.append(", ".join(routine.equipment) + "\n\n")
+        text.append(f"{spoken(self.plan.total_seconds)}", style="bold")
+        text.append(f" · {len(routine.exercises)} exercises, paced for you. ")
+        text.append("Space pauses, n skips, p goes back, q stops.")
+        return text
+
+    def on_mount(self) -> None:
+        self.session = Session(self.plan, self.coach.clock, self._start_index)
+        self.add_class("-briefing")
+        self._check_size()
+        self.set_interval(REDRAW_SECONDS, self.tick)
+        self._update_top()
+
+    @property
+    def coach(self) -> CoachApp:
+        return cast("CoachApp", self.app)
+
+    def on_resize(self, _event: Resize) -> None:
+        self._check_size()
+
+    def _check_size(self) -> None:
+        width, height = self.app.size
+        self.set_class(width < self.coach.MIN_WIDTH or height < self.coach.MIN_HEIGHT, "-too-small")
+
+    # ------------------------------------------------------------------ the loop
+
+    def tick(self) -> None:
+        """Catch up with the clock and redraw what changed (the screen's one interval)."""
+        session = self.session
+        if session is None or not session.started or self._finished:
+            return
+        self._handle(session.tick())
+        self._draw()
+
+    def _handle(self, events: list[Event]) -> None:
+        if not events:
+            return
+        beeper = self.coach.beeper
+        cue = cue_for(events)
+        if cue:
+            beeper.play(cue)
+            notice = beeper.take_problem()
+            if notice:
+                self.notify(notice, severity="warning", timeout=8)
+        for event in events:
+            if event.kind is EventKind.SET_DONE and event.tally is not None:
+                self.post_set(event.tally)
+            if event.kind in (EventKind.SESSION_DONE, EventKind.SESSION_STOPPED):
+                self._finish(completed=event.kind is EventKind.SESSION_DONE)
+
+    def post_set(self, tally: SetTally) -> None:
+        """A set finished or was skipped; the history store hears of it here."""
+
+    def _finish(self, completed: bool) -> None:
+        if self._finished:
+            return
+        self._finished = True
+        assert self.session is not None
+        self.dismiss(
+            SessionResult(
+                entry=self.entry,
+                plan=self.plan,
+                records=list(self.session.records),
+                elapsed=self.session.elapsed(),
+                completed=completed,
+            )
+        )
+
+    # ------------------------------------------------------------------ drawing
+
+    def _set(self, widget_id: str, value: object) -> bool:
+        if self._shown.get(widget_id) == value:
+            return False
+        self._shown[widget_id] = value
+        return True
+
+    def _draw(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        view = session.view()
+        step = view.step
+        exercise = self.entry.routine.exercises[step.exercise_index]
+        word = "PAUSED" if view.paused else step.word
+        phase_class = "-paused" if view.paused else f"-phase-{step.phase}"
+        if phase_class != self._phase_class:
+            if self._phase_class:
+                self.remove_class(self._phase_class)
+            self.add_class(phase_class)
+            self._phase_class = phase_class
+        if self._set("word", word):
+            self.query_one("#word", BigText).text = word
+        count = countdown_text(view)
+        if self._set("count", count):
+            self.query_one("#count", BigText).text = count
+        bar_value = (round(view.step_fraction * 100), 100)
+        if self._set("step-bar", bar_value):
+            self.query_one("#step-bar", ProgressBar).update(total=100, progress=bar_value[0])
+        position = f"{step.exercise_index + 1}/{len(self.entry.routine.exercises)}"
+        if self._set("exercise", (step.exercise, position)):
+            self.query_one("#exercise", Static).update(
+                Text.assemble((step.exercise, "bold"), ("  ·  exercise " + position, "dim"))
+            )
+        if self._set("where", where_text(step)):
+            self.query_one("#where", Static).update(where_text(step))
+        cues = self._cue_text(step, exercise, view)
+        if self._set("cues", cues.plain):
+            self.query_one("#cues", Static).update(cues)
+        upcoming = describe_upcoming(view.upcoming, step)
+        if self._set("next", upcoming):
+            self.query_one("#next", Static).update(upcoming)
+        done = round(view.progress * 1000)
+        if self._set("routine-bar", done):
+            self.query_one("#routine-bar", ProgressBar).update(total=1000, progress=done)
+        times = f"{clock(view.elapsed)} done · {clock(view.remaining_total)} left"
+        if self._set("times", times):
+            self.query_one("#times", Static).update(times)
+
+    def _cue_text(self, step: Step, exercise: Exercise, view: SessionView) -> Text:
+        text = Text()
+        if view.paused:
+            text.append("Paused. Press space to carry on.", style="bold")
+            return text
+        if step.phase in ("ready", "switch"):
+            if step.phase == "switch":
+                text.append(f"Change to your {step.side} side.\n", style="bold")
+            if exercise.setup:
+                text.append(exercise.setup + "\n")
+            if exercise.equipment and step.phase == "ready":
+                text.append("You need: " + ", ".join(exercise.equipment) + "\n", style="dim")
+            if step.phase == "ready":
+                text.append(dosage(exercise), style="dim")
+            return text
+        if step.phase == "rest":
+            text.append("Rest. Breathe, shake out, and get ready for what comes next.")
+            return text
+        if step.phase == "rep":
+            text.append("Press Enter after each rep.\n", style="bold")
+        for cue in exercise.cues:
+            text.append("• " + cue + "\n")
+        for mistake in exercise.mistakes:
+            text.append("✗ Avoid: " + mistake + "\n", style="dim")
+        if step.phase == "hold" and step.seconds:
+            text.append(f"Hold {seconds_text(step.seconds)} s", style="dim")
+        return text
+
+    def _update_top(self) -> None:
+        beeper = self.coach.beeper
+        sound = "sound off (m)" if beeper.muted else "sound on (m)"
+        self.query_one("#top", Static).update(
+            Text.assemble((self.entry.routine.title, "bold"), "  ·  ", (sound, "dim"))
+        )
+
+    # ------------------------------------------------------------------ keys
+
+    def _begin(self) -> None:
+        assert self.session is not None
+        self.remove_class("-briefing")
+        self._handle(self.session.start())
+        self._draw()
+
+    def _act(self, events: list[Event]) -> None:
+        self._handle(events)
+        if not self._finished:
+            self._draw()
+
+    def action_enter(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        if not session.started:
+            self._begin()
+        elif session.current.phase == "rep":
+            self._act(session.count_rep())
+        elif session.current.phase in ("ready", "switch", "rest") and not session.paused:
+            self._act(session.next())
+
+    def action_pause(self) -> None:
+        if self.session is not None and self.session.started:
+            self._act(self.session.toggle_pause())
+
+    def action_next(self) -> None:
+        if self.session is not None and self.session.started:
+            self._act(self.session.next())
+
+    def action_previous(self) -> None:
+        if self.session is not None and self.session.started:
+            self._act(self.session.previous())
+
+    def action_mute(self) -> None:
+        beeper = self.coach.beeper
+        beeper.muted = not beeper.muted
+        self._update_top()
+        self.notify("Sound off" if beeper.muted else "Sound on", timeout=2)
+
+    def action_quit_session(self) -> None:
+        session = self.session
+        if session is None or not session.started:
+            self.dismiss(SessionResult(self.entry, self.plan))
+            return
+        from coach.ui.screens.confirm import ConfirmScreen
+
+        was_paused = session.paused
+        if not was_paused:
+            self._act(session.pause())
+
+        def answered(stop: bool | None) -> None:
+            if stop:
+                self._act(session.stop())
+            elif not was_paused:
+                self._act(session.resume())
+
+        self.app.push_screen(
+            ConfirmScreen("Stop this session? What you have done so far is kept.", "Stop", "Go on"),
+            answered,
+        )

@@ -1,0 +1,206 @@
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from coach.clock import FakeClock
+from coach.routine import RoutineEntry
+from coach.sound import RecordingBeeper
+from coach.ui.screens.confirm import ConfirmScreen
+from coach.ui.screens.home import HomeScreen
+from coach.ui.screens.session import SessionScreen
+from coach.ui.screens.summary import SummaryScreen
+from coach.ui.widgets.bigtext import BigText
+
+from .conftest import app_for
+
+
+def word(pilot: Pilot[int]) -> str:
+    return pilot.app.screen.query_one("#word", BigText).text
+
+
+def count(pilot: Pilot[int]) -> str:
+    return pilot.app.screen.query_one("#count", BigText).text
+
+
+async def advance(pilot: Pilot[int], clock: FakeClock, seconds: float) -> None:
+    clock.advance(seconds)
+    screen = pilot.app.screen
+    assert isinstance(screen, SessionScreen)
+    screen.tick()
+    await pilot.pause()
+
+
+async def test_briefing_then_hands_free_session(
+    clock: FakeClock, short_entry: RoutineEntry
+) -> None:
+    beeper = RecordingBeeper(clock)
+    app = app_for(clock, short_entry, beeper)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        assert screen.has_class("-briefing")
+        assert "Stop if anything hurts." in str(screen.query_one("#brief-body").render())
+        await pilot.press("enter")
+        assert not screen.has_class("-briefing")
+        assert word(pilot) == "GET READY" and count(pilot) == "5"
+        for _ in range(5):
+            await advance(pilot, clock, 1)
+        assert word(pilot) == "LIFT"
+        await advance(pilot, clock, 1)
+        assert word(pilot) == "HOLD" and count(pilot) == "2"
+        assert "Rep 1/2 · Set 1/2 · Left side" in str(screen.query_one("#where").render())
+        await advance(pilot, clock, 0.5)
+        assert count(pilot) == "2"  # whole seconds, rounded up
+        await advance(pilot, clock, 0.6)
+        assert count(pilot) == "1"
+        assert beeper.cues == ["tick", "tick", "tick", "go"]
+
+
+async def test_pause_freezes_the_screen(clock: FakeClock, short_entry: RoutineEntry) -> None:
+    app = app_for(clock, short_entry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await advance(pilot, clock, 1.5)
+        assert count(pilot) == "4"
+        await pilot.press("space")
+        assert word(pilot) == "PAUSED"
+        assert app.screen.has_class("-paused")
+        await advance(pilot, clock, 120)
+        assert count(pilot) == "4"
+        await pilot.press("space")
+        assert word(pilot) == "GET READY"
+        await advance(pilot, clock, 3.4)
+        assert count(pilot) == "1"
+
+
+async def test_next_previous_enter_and_self_paced(
+    clock: FakeClock, short_entry: RoutineEntry
+) -> None:
+    app = app_for(clock, short_entry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")  # begin
+        await pilot.press("enter")  # skip get ready
+        assert word(pilot) == "LIFT"
+        await pilot.press("n")  # skip the rest of the set
+        assert word(pilot) == "SWITCH SIDES"
+        await pilot.press("p")
+        assert word(pilot) == "LIFT"
+        where = str(app.screen.query_one("#where").render())
+        assert "Left side" in where
+        for _ in range(7):
+            await pilot.press("n")
+        assert word(pilot) == "GET READY"
+        assert "Counted squats" in str(app.screen.query_one("#exercise").render())
+        await pilot.press("enter")
+        assert word(pilot) == "LIFT" and count(pilot) == "1"
+        await advance(pilot, clock, 600)
+        assert count(pilot) == "1"  # waits for the person
+        await pilot.press("enter")
+        assert count(pilot) == "2"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        last = app.screen.result.records[-1]
+        assert (last.exercise, last.reps, last.skipped) == ("Counted squats", 2, False)
+
+
+async def test_quit_asks_first_and_no_keeps_going(
+    clock: FakeClock, short_entry: RoutineEntry
+) -> None:
+    app = app_for(clock, short_entry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await advance(pilot, clock, 1)
+        await pilot.press("q")
+        assert isinstance(app.screen, ConfirmScreen)
+        await advance_clock_only(clock, 50)
+        await pilot.press("n")
+        assert isinstance(app.screen, SessionScreen)
+        assert not app.screen.session.paused  # type: ignore[union-attr]
+        assert count(pilot) == "4"  # the time spent answering did not count
+        await advance(pilot, clock, 6)  # into the first rep
+        await pilot.press("escape")
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert "Session stopped" in str(app.screen.query_one("#summary-title").render())
+
+
+async def advance_clock_only(clock: FakeClock, seconds: float) -> None:
+    clock.advance(seconds)
+
+
+async def test_whole_routine_hands_free_to_summary(
+    clock: FakeClock, low_back: RoutineEntry
+) -> None:
+    beeper = RecordingBeeper(clock)
+    app = app_for(clock, low_back, beeper)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        seen = set()
+        while isinstance(app.screen, SessionScreen):
+            clock.advance(1.0)
+            screen.tick()
+            seen.add(screen.query_one("#word", BigText).text)
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert {
+            "GET READY",
+            "OPEN",
+            "HOLD",
+            "CLOSE",
+            "SWITCH SIDES",
+            "REST",
+            "LOWER",
+            "RISE",
+        } <= seen
+        assert beeper.cues[-1] == "finish"
+        assert app.screen.result.completed
+        assert len(app.screen.result.records) == len(screen.plan.blocks)
+
+
+async def test_home_lists_routines_and_enter_starts_pre_run(clock: FakeClock) -> None:
+    app = app_for(clock, None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        detail = str(app.screen.query_one("#detail").render())
+        assert "Pre-run hip routine" in detail and "Back Pain? It's All in The Hips" in detail
+        await pilot.press("enter")
+        assert isinstance(app.screen, SessionScreen)
+        assert app.screen.entry.id == "pre-run"
+        await pilot.press("escape")  # not started yet: leaves without asking
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("down")
+        detail = str(app.screen.query_one("#detail").render())
+        assert "Clamshell" in detail
+
+
+async def test_resize_mid_session_keeps_time(clock: FakeClock, short_entry: RoutineEntry) -> None:
+    app = app_for(clock, short_entry)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.press("enter")
+        await advance(pilot, clock, 2)
+        await pilot.resize_terminal(30, 10)
+        await advance(pilot, clock, 1)
+        assert app.screen.has_class("-too-small")
+        await pilot.resize_terminal(80, 24)
+        await advance(pilot, clock, 0)
+        assert not app.screen.has_class("-too-small")
+        assert count(pilot) == "2" and word(pilot) == "GET READY"
+
+
+async def test_mute_key_toggles_sound(clock: FakeClock, short_entry: RoutineEntry) -> None:
+    beeper = RecordingBeeper(clock)
+    app = app_for(clock, short_entry, beeper)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "m")
+        assert beeper.muted
+        assert "sound off" in str(app.screen.query_one("#top").render())
+        await advance(pilot, clock, 5)
+        assert beeper.played == []
+        await pilot.press("m")
+        await advance(pilot, clock, 1)
+        assert not beeper.muted and "sound on" in str(app.screen.query_one("#top").render())
