@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("files", metavar="FILE", nargs="+", help="routine YAML files")
 
     sub.add_parser("schema", parents=[common], help="print the JSON Schema of routine files")
+    sub.add_parser("sounds", parents=[common], help="play each sound cue once, with its name")
     return parser
 
 
@@ -95,6 +96,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         print(json.dumps(json_schema(), indent=2))
         return 0
+    if command == "sounds":
+        return cmd_sounds()
     if command == "run":
         return _run_app(data, _resolve(args.routine, data), mute=getattr(args, "mute", False))
     return _run_app(data, None, mute=getattr(args, "mute", False))
@@ -170,6 +173,25 @@ def cmd_validate(files: Sequence[str]) -> int:
         else:
             print(f"{name}: ok")
     return 1 if failed else 0
+
+
+def cmd_sounds() -> int:
+    import os
+
+    from coach.sound import CUE_MEANING, CUES, PlaysoundBeeper, sound_enabled_from_env
+
+    if not sound_enabled_from_env(os.environ):
+        raise UserError("sound is turned off by COACH_SOUND")
+    beeper = PlaysoundBeeper()
+    for cue in CUES:
+        print(f"{cue:<10} {CUE_MEANING[cue]}", flush=True)
+        beeper.play(cue)
+        beeper.wait()
+        problem = beeper.take_problem()
+        if problem:
+            raise UserError(problem[0].lower() + problem[1:])
+    beeper.close()
+    return 0
 
 
 def cmd_plan(entry: RoutineEntry, as_json: bool, every_step: bool) -> int:

@@ -164,6 +164,14 @@ class Session:
         assert self._deadline is not None
         return max(0.0, self._deadline - self._now(now))
 
+    def next_due(self) -> float | None:
+        """The clock time of the next countdown second or step end, if the clock drives one."""
+        if not self.started or self.done or self.paused or self._deadline is None:
+            return None
+        if self._countdown_next > 0:
+            return self._deadline - self._countdown_next
+        return self._deadline
+
     def elapsed(self, now: float | None = None) -> float:
         if not self.started:
             return 0.0

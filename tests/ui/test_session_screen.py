@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+import pytest
 from textual.pilot import Pilot
 
 from coach.clock import FakeClock
 from coach.routine import RoutineEntry
-from coach.sound import RecordingBeeper
+from coach.sound import NO_PLAYER, PlaysoundBeeper, RecordingBeeper
+from coach.ui.app import make_app
 from coach.ui.screens.confirm import ConfirmScreen
 from coach.ui.screens.home import HomeScreen
 from coach.ui.screens.session import SessionScreen
@@ -204,3 +209,26 @@ async def test_mute_key_toggles_sound(clock: FakeClock, short_entry: RoutineEntr
         await pilot.press("m")
         await advance(pilot, clock, 1)
         assert not beeper.muted and "sound on" in str(app.screen.query_one("#top").render())
+
+
+async def test_no_audio_player_one_notice_and_the_session_completes(
+    clock: FakeClock, short_entry: RoutineEntry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no player program anywhere
+    monkeypatch.delenv("PLAYSOUND3_BACKEND", raising=False)
+    for name in [m for m in sys.modules if m.startswith("playsound3")]:
+        monkeypatch.delitem(sys.modules, name)
+    notices: list[str] = []
+    monkeypatch.setattr(SessionScreen, "notify", lambda self, msg, **kw: notices.append(msg))
+    app = make_app(clock=clock, beeper=PlaysoundBeeper(), routine=short_entry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        screen = app.screen
+        while isinstance(app.screen, SessionScreen):
+            clock.advance(0.5)
+            screen.tick()
+            if screen.session is not None and screen.session.current.phase == "rep":
+                await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen) and app.screen.result.completed
+    assert notices == [NO_PLAYER]

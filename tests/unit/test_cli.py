@@ -151,3 +151,35 @@ def test_nothing_is_created_at_import(tmp_path: Path) -> None:
         env={**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "d")},
     )
     assert list(home.iterdir()) == []
+
+
+def _player(folder: Path, log: Path) -> dict[str, str]:
+    player = folder / "gst-play-1.0"
+    player.write_text(
+        f'#!/bin/sh\n[ "$1" = "--version" ] && echo 1.22 && exit 0\necho "$@" >> {log}\n'
+    )
+    player.chmod(0o755)
+    return {"PATH": f"{folder}:{os.environ['PATH']}", "COACH_SOUND": "on"}
+
+
+def test_sounds_plays_every_cue_in_order(tmp_path: Path) -> None:
+    log = tmp_path / "played.log"
+    env = {**os.environ, **_player(tmp_path, log)}
+    env.pop("PLAYSOUND3_BACKEND", None)
+    out = subprocess.run(
+        [sys.executable, "-m", "coach", "sounds"], capture_output=True, text=True, env=env
+    )
+    assert out.returncode == 0, out.stderr
+    played = [Path(line.split()[-1]).stem for line in log.read_text().splitlines()]
+    assert played == ["tick", "go", "hold_done", "switch", "rest", "finish"]
+    assert out.stdout.splitlines()[0].startswith("tick")
+
+
+def test_sounds_without_any_player_says_so(tmp_path: Path) -> None:
+    env = {**os.environ, "PATH": str(tmp_path), "COACH_SOUND": "on"}
+    out = subprocess.run(
+        [sys.executable, "-m", "coach", "sounds"], capture_output=True, text=True, env=env
+    )
+    assert out.returncode == 1
+    assert out.stderr.startswith("coach: sound is off: no audio player found")
+    assert "Traceback" not in out.stderr

@@ -410,3 +410,18 @@ def test_mute_and_pause_silence_cues() -> None:
     session.pause()
     clock.advance(4.5)
     assert cue_for(session.tick()) is None
+
+
+def test_next_due_points_at_the_next_countdown_or_boundary() -> None:
+    session, clock = make(HOLDS)
+    assert session.next_due() is None
+    session.start()
+    assert session.next_due() == 102.0  # "3" of the 5-second get ready
+    clock.set(102.0)
+    session.tick()
+    assert session.next_due() == 103.0
+    clock.set(105.0)
+    session.tick()
+    assert session.next_due() == 106.0  # 1-second move: no countdown
+    session.pause()
+    assert session.next_due() is None

@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, ProgressBar, Static
 
 from coach.durations import clock, seconds_text, spoken
@@ -93,6 +94,7 @@ class SessionScreen(Screen[SessionResult]):
         self._shown: dict[str, object] = {}
         self._phase_class = ""
         self._finished = False
+        self._wake: Timer | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -163,6 +165,18 @@ class SessionScreen(Screen[SessionResult]):
             return
         self._handle(session.tick())
         self._draw()
+        self._arm()
+
+    def _arm(self) -> None:
+        """Wake exactly at the next boundary, so cues and words change on time, not a tick late."""
+        if self._wake is not None:
+            self._wake.stop()
+            self._wake = None
+        session = self.session
+        due = session.next_due() if session is not None and not self._finished else None
+        if due is not None:
+            delay = max(0.0, due - self.coach.clock.now())
+            self._wake = self.set_timer(delay, self.tick, name="boundary")
 
     def _handle(self, events: list[Event]) -> None:
         if not events:
@@ -290,11 +304,13 @@ class SessionScreen(Screen[SessionResult]):
         self.remove_class("-briefing")
         self._handle(self.session.start())
         self._draw()
+        self._arm()
 
     def _act(self, events: list[Event]) -> None:
         self._handle(events)
         if not self._finished:
             self._draw()
+            self._arm()
 
     def action_enter(self) -> None:
         session = self.session
