@@ -286,12 +286,7 @@ def _line_col(mark: Any) -> tuple[int | None, int | None]:
 
 # ---------------------------------------------------------------------------- validation
 
-_FIELDS: dict[str, type[msgspec.Struct]] = {
-    "": Routine,
-    "exercises": Exercise,
-    "tempo": Tempo,
-    "words": Words,
-}
+_NESTED: dict[str, type[msgspec.Struct]] = {"tempo": Tempo, "words": Words}
 
 
 def _struct_at(path: Path_) -> type[msgspec.Struct] | None:
@@ -300,7 +295,7 @@ def _struct_at(path: Path_) -> type[msgspec.Struct] | None:
     if path[0] == "exercises" and len(path) == 2:
         return Exercise
     if path[0] == "exercises" and len(path) == 3 and path[2] in ("tempo", "words"):
-        return _FIELDS[str(path[2])]
+        return _NESTED[str(path[2])]
     return None
 
 

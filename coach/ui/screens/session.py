@@ -242,25 +242,25 @@ class SessionScreen(Screen[SessionResult]):
         bar_value = (round(view.step_fraction * 100), 100)
         if self._set("step-bar", bar_value):
             self.query_one("#step-bar", ProgressBar).update(total=100, progress=bar_value[0])
-        position = f"{step.exercise_index + 1}/{len(self.entry.routine.exercises)}"
-        if self._set("exercise", (step.exercise, position)):
-            self.query_one("#exercise", Static).update(
-                Text.assemble((step.exercise, "bold"), ("  ·  exercise " + position, "dim"))
-            )
-        if self._set("where", where_text(step)):
-            self.query_one("#where", Static).update(where_text(step))
-        cues = self._cue_text(step, exercise, view)
-        if self._set("cues", cues.plain):
-            self.query_one("#cues", Static).update(cues)
-        upcoming = describe_upcoming(view.upcoming, step)
-        if self._set("next", upcoming):
-            self.query_one("#next", Static).update(upcoming)
+        if self._set("step-texts", (view.index, view.paused)):
+            self._draw_step_texts(view, exercise)
         done = round(view.progress * 1000)
         if self._set("routine-bar", done):
             self.query_one("#routine-bar", ProgressBar).update(total=1000, progress=done)
         times = f"{clock(view.elapsed)} done · {clock(view.remaining_total)} left"
         if self._set("times", times):
             self.query_one("#times", Static).update(times)
+
+    def _draw_step_texts(self, view: SessionView, exercise: Exercise) -> None:
+        """The texts that change only with the step (or pausing), not with the seconds."""
+        step = view.step
+        position = f"{step.exercise_index + 1}/{len(self.entry.routine.exercises)}"
+        self.query_one("#exercise", Static).update(
+            Text.assemble((step.exercise, "bold"), ("  ·  exercise " + position, "dim"))
+        )
+        self.query_one("#where", Static).update(where_text(step))
+        self.query_one("#cues", Static).update(self._cue_text(step, exercise, view))
+        self.query_one("#next", Static).update(describe_upcoming(view.upcoming, step))
 
     def _cue_text(self, step: Step, exercise: Exercise, view: SessionView) -> Text:
         text = Text()
