@@ -127,6 +127,7 @@ def make_app(
     if beeper is None:
         on = sound_enabled_from_env(os.environ)
         beeper = PlaysoundBeeper() if on else NullBeeper()
+        mute = mute or not on  # COACH_SOUND=off: say "sound off" on screen too
     beeper.muted = beeper.muted or mute
     return CoachApp(
         clock=clock or MonotonicClock(),
