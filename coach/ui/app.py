@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
+import signal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from textual.app import App
 from textual.binding import Binding
@@ -15,7 +18,14 @@ from coach.routine import RoutineEntry
 from coach.sound import Beeper, NullBeeper, PlaysoundBeeper, sound_enabled_from_env
 
 if TYPE_CHECKING:
-    from coach.ui.screens.session import SessionResult
+    from coach.history_schema import Store
+    from coach.ui.screens.resume import ResumeOffer
+    from coach.ui.screens.session import SessionResult, SessionScreen
+
+Start = Literal["home", "history"]
+# What a signal means for the session in progress: a terminal asked to end it, or the
+# terminal (or the SSH link) went away, so it can be resumed.
+SIGNAL_ENDINGS = {"SIGTERM": "stopped", "SIGHUP": "interrupted"}
 
 CALM = Theme(
     name="coach-calm",
@@ -65,32 +75,118 @@ class CoachApp(App[int]):
         beeper: Beeper,
         data_dir: Path,
         routine: RoutineEntry | None = None,
+        store: Store | None = None,
+        start: Start = "home",
     ) -> None:
         super().__init__()
         self.clock = clock
         self.beeper = beeper
         self.data_dir = data_dir
         self.start_routine = routine
+        self.start = start
+        self._store = store
+        self._store_checked = False
+        self.history_problem: str | None = None
+        self.session_screen: SessionScreen | None = None
 
     def on_mount(self) -> None:
         self.register_theme(CALM)
         self.register_theme(HIGH_CONTRAST)
         self.theme = CALM.name
-        if self.start_routine is not None:
+        self._catch_signals()
+        if self.start == "history":
+            self.show_history()
+        elif self.start_routine is not None:
             self.start_session(self.start_routine)
         else:
             from coach.ui.screens.home import HomeScreen
 
             self.push_screen(HomeScreen())
+        # History opens after the first frame, so the screen shows up without waiting on disk.
+        self.call_after_refresh(self._after_first_frame)
 
-    def start_session(self, entry: RoutineEntry, start_index: int = 0) -> None:
+    def _after_first_frame(self) -> None:
+        self.history()
+        if self.history_problem:
+            self.notify(
+                f"History will not be saved: {self.history_problem}",
+                severity="warning",
+                timeout=12,
+            )
+        if self.start == "history":
+            return
+        offer = self._resume_offer()
+        if offer is not None:
+            from coach.ui.screens.resume import ResumeScreen
+
+            self.push_screen(ResumeScreen(offer, home=self.start_routine is None), self._resumed)
+
+    # ------------------------------------------------------------------ history
+
+    def history(self) -> Store:
+        """The history store, opened on first use; in memory when the file cannot be used.
+
+        Opening also closes, as interrupted, the sessions of coaches that are gone."""
+        from coach.history import HistoryError, MemoryStore, open_store
+
+        if self._store is None:
+            self._store, reason = open_store(self.data_dir)
+            self.history_problem = _history_reason(reason)
+        if not self._store_checked:
+            self._store_checked = True
+            try:
+                self._store.mark_interrupted(self.clock.wall())
+            except HistoryError as exc:
+                self._store.close()
+                self._store = MemoryStore()
+                self.history_problem = _history_reason(str(exc))
+        return self._store
+
+    def _resume_offer(self) -> ResumeOffer | None:
+        from coach.ui.screens.resume import find_resume_offer
+
+        return find_resume_offer(self.history(), self.clock, self.data_dir, self.start_routine)
+
+    def _resumed(self, choice: tuple[ResumeOffer, bool] | None) -> None:
+        if choice is None:
+            return
+        offer, resume = choice
+        if resume:
+            screen = self.session_screen
+            if screen is not None and screen.entry.id == offer.entry.id:
+                screen.move_start(offer.start_index, offer.session.id)
+            else:
+                self.start_session(offer.entry, offer.start_index, resumed_from=offer.session.id)
+            return
+        from coach.history import HistoryError
+
+        with contextlib.suppress(HistoryError):  # declined: do not ask about this one again
+            self.history().dismiss(offer.session.id)
+
+    def show_history(self) -> None:
+        from coach.ui.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen(), lambda _: self._history_closed())
+
+    def _history_closed(self) -> None:
+        if self.start == "history":
+            self.exit(0)
+
+    # ------------------------------------------------------------------ sessions
+
+    def start_session(
+        self, entry: RoutineEntry, start_index: int = 0, resumed_from: int | None = None
+    ) -> None:
         from coach.ui.screens.session import SessionScreen
 
-        self.push_screen(SessionScreen(entry, start_index), self._session_over)
+        screen = SessionScreen(entry, start_index, resumed_from=resumed_from)
+        self.session_screen = screen
+        self.push_screen(screen, self._session_over)
 
     def _session_over(self, result: SessionResult | None) -> None:
         from coach.ui.screens.summary import SummaryScreen
 
+        self.session_screen = None
         if result is None or (not result.records and not result.completed):
             self._back_home()
             return
@@ -99,6 +195,23 @@ class CoachApp(App[int]):
     def _back_home(self) -> None:
         if self.start_routine is not None:
             self.exit(0)
+
+    def _catch_signals(self) -> None:
+        """SIGTERM and SIGHUP end the session in progress in history, then the app."""
+        try:
+            loop = asyncio.get_running_loop()
+            for name in SIGNAL_ENDINGS:
+                number = getattr(signal, name, None)
+                if number is not None:
+                    loop.add_signal_handler(number, self._on_signal, name)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # no signal handlers here (another OS, or not the main thread)
+
+    def _on_signal(self, name: str) -> None:
+        screen = self.session_screen
+        if screen is not None:
+            screen.end_for_signal(SIGNAL_ENDINGS[name])
+        self.exit(128 + int(getattr(signal, name)))
 
     def action_toggle_help(self) -> None:
         if self.screen.query("HelpPanel"):
@@ -110,7 +223,18 @@ class CoachApp(App[int]):
         self.theme = HIGH_CONTRAST.name if self.theme == CALM.name else CALM.name
 
     def on_unmount(self) -> None:
+        if self.session_screen is not None:
+            self.session_screen.end_for_signal("stopped")
         self.beeper.close()
+        if self._store is not None:
+            self._store.close()
+
+
+def _history_reason(reason: str | None) -> str | None:
+    """The store's reason without its own "history is not saved:" lead-in."""
+    if reason is None:
+        return None
+    return reason.removeprefix("history is not saved: ")
 
 
 def make_app(
@@ -120,6 +244,8 @@ def make_app(
     data_dir: Path | None = None,
     routine: RoutineEntry | None = None,
     mute: bool = False,
+    store: Store | None = None,
+    start: Start = "home",
 ) -> CoachApp:
     """Build the app. Tests pass a FakeClock and a Null/RecordingBeeper; the CLI passes none."""
     from coach.paths import data_dir as default_data_dir
@@ -134,4 +260,6 @@ def make_app(
         beeper=beeper,
         data_dir=data_dir or default_data_dir(),
         routine=routine,
+        store=store,
+        start=start,
     )

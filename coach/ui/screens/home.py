@@ -61,6 +61,7 @@ def detail_text(entry: RoutineEntry) -> Text:
 class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "start", "Start", show=True),
+        Binding("h", "history", "History"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -110,6 +111,9 @@ class HomeScreen(Screen[None]):
 
     def action_start(self) -> None:
         self._start(self._entry(self.query_one("#routines", OptionList).highlighted))
+
+    def action_history(self) -> None:
+        self.coach.show_history()
 
     def _start(self, entry: RoutineEntry | None) -> None:
         if entry is not None:

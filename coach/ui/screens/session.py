@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.events import Resize
+from textual.events import Key, Resize
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, ProgressBar, Static
@@ -23,6 +23,7 @@ from textual.widgets import Footer, ProgressBar, Static
 from coach.durations import clock, seconds_text, spoken
 from coach.plan import Plan, Step, build_plan
 from coach.plan_view import dosage, step_label
+from coach.recorder import SessionRecorder
 from coach.routine import Exercise, RoutineEntry
 from coach.session import Event, EventKind, Session, SessionView, SetTally
 from coach.sound import cue_for
@@ -43,6 +44,7 @@ class SessionResult:
     records: list[SetTally] = field(default_factory=list)
     elapsed: float = 0.0
     completed: bool = False
+    recorder: SessionRecorder | None = None
 
 
 def countdown_text(view: SessionView) -> str:
@@ -85,12 +87,17 @@ class SessionScreen(Screen[SessionResult]):
         Binding("q,escape", "quit_session", "Quit"),
     ]
 
-    def __init__(self, entry: RoutineEntry, start_index: int = 0) -> None:
+    def __init__(
+        self, entry: RoutineEntry, start_index: int = 0, resumed_from: int | None = None
+    ) -> None:
         super().__init__()
         self.entry = entry
         self.plan = build_plan(entry.routine, entry.id)
         self._start_index = start_index
+        self._resumed_from = resumed_from
         self.session: Session | None = None
+        self.recorder: SessionRecorder | None = None
+        self.pain_before: int | None = None
         self._shown: dict[str, object] = {}
         self._phase_class = ""
         self._finished = False
@@ -104,6 +111,7 @@ class SessionScreen(Screen[SessionResult]):
         with VerticalScroll(id="briefing"):
             yield Static(Text(routine.title, style="bold"), id="brief-title")
             yield Static(self._briefing_text(), id="brief-body")
+            yield Static(id="brief-pain")
             yield Static("Press Enter to begin", id="brief-go")
         with Vertical(id="live"):
             yield BigText(id="word", max_scale=3)
@@ -133,17 +141,57 @@ class SessionScreen(Screen[SessionResult]):
         if routine.equipment:
             text.append("You need  ", style="bold")
             text.append(", ".join(routine.equipment) + "\n\n")
-        text.append(f"{spoken(self.plan.total_seconds)}", style="bold")
+        if self._start_index > 0:
+            step = self.plan.steps[self._start_index]
+            where = step_label(step)
+            text.append("Resuming at ", style="bold")
+            text.append(f"{step.exercise}{' · ' + where if where else ''}\n\n")
+        remaining = self.plan.seconds_after(self._start_index - 1)
+        text.append(f"{spoken(remaining)}", style="bold")
         text.append(f" · {len(routine.exercises)} exercises, paced for you. ")
         text.append("Space pauses, n skips, p goes back, q stops.")
         return text
 
+    def _pain_text(self) -> Text:
+        text = Text()
+        text.append("Pain now, 0–10? ", style="bold")
+        if self.pain_before is None:
+            text.append("Type a number, or just press Enter to skip.", style="dim")
+        else:
+            text.append(str(self.pain_before), style="bold reverse")
+            text.append("  (Backspace clears)", style="dim")
+        return text
+
+    def on_key(self, event: Key) -> None:
+        """Before the start, digits give the optional pain check-in: 1 then 0 makes 10."""
+        if self.session is None or self.session.started:
+            return
+        if event.character is not None and event.character.isdigit():
+            digit = int(event.character)
+            self.pain_before = 10 if self.pain_before == 1 and digit == 0 else digit
+        elif event.key == "backspace":
+            self.pain_before = None
+        else:
+            return
+        event.stop()
+        self.query_one("#brief-pain", Static).update(self._pain_text())
+
     def on_mount(self) -> None:
         self.session = Session(self.plan, self.coach.clock, self._start_index)
+        self.query_one("#brief-pain", Static).update(self._pain_text())
         self.add_class("-briefing")
         self._check_size()
         self.set_interval(REDRAW_SECONDS, self.tick)
         self._update_top()
+
+    def move_start(self, start_index: int, resumed_from: int) -> None:
+        """Before the start: begin at `start_index` instead, resuming session `resumed_from`."""
+        if self.session is not None and self.session.started:
+            return
+        self._start_index = start_index
+        self._resumed_from = resumed_from
+        self.session = Session(self.plan, self.coach.clock, start_index)
+        self.query_one("#brief-body", Static).update(self._briefing_text())
 
     @property
     def coach(self) -> CoachApp:
@@ -195,13 +243,23 @@ class SessionScreen(Screen[SessionResult]):
                 self._finish(completed=event.kind is EventKind.SESSION_DONE)
 
     def post_set(self, tally: SetTally) -> None:
-        """A set finished or was skipped; the history store hears of it here."""
+        """A set finished or was skipped: it goes to history at once."""
+        if self.recorder is not None:
+            self.recorder.record(tally)
+            self._tell_history_problem()
+
+    def _tell_history_problem(self) -> None:
+        problem = self.recorder.take_problem() if self.recorder is not None else None
+        if problem:
+            self.notify(f"History will not be saved: {problem}", severity="warning", timeout=12)
 
     def _finish(self, completed: bool) -> None:
         if self._finished:
             return
         self._finished = True
         assert self.session is not None
+        if self.recorder is not None:
+            self.recorder.end("completed" if completed else "stopped")
         self.dismiss(
             SessionResult(
                 entry=self.entry,
@@ -209,8 +267,22 @@ class SessionScreen(Screen[SessionResult]):
                 records=list(self.session.records),
                 elapsed=self.session.elapsed(),
                 completed=completed,
+                recorder=self.recorder,
             )
         )
+
+    def end_for_signal(self, status: str) -> None:
+        """The app is going away: save the session as `stopped` (with the set in progress as
+        far as it got) or `interrupted` (to be resumed at the set in progress)."""
+        session, recorder = self.session, self.recorder
+        if self._finished or session is None or recorder is None or not session.started:
+            return
+        self._finished = True
+        if status == "stopped":
+            for event in session.stop():
+                if event.tally is not None:
+                    recorder.record(event.tally)
+        recorder.end(status)
 
     # ------------------------------------------------------------------ drawing
 
@@ -293,15 +365,22 @@ class SessionScreen(Screen[SessionResult]):
     def _update_top(self) -> None:
         beeper = self.coach.beeper
         sound = "sound off (m)" if beeper.muted else "sound on (m)"
-        self.query_one("#top", Static).update(
-            Text.assemble((self.entry.routine.title, "bold"), "  ·  ", (sound, "dim"))
-        )
+        top = Text.assemble((self.entry.routine.title, "bold"), "  ·  ", (sound, "dim"))
+        if self.coach.history_problem:
+            top.append("  ·  history not saved", style="bold")
+        self.query_one("#top", Static).update(top)
 
     # ------------------------------------------------------------------ keys
 
     def _begin(self) -> None:
         assert self.session is not None
         self.remove_class("-briefing")
+        self.recorder = SessionRecorder(
+            self.coach.history(), self.coach.clock, self.plan, self._start_index
+        )
+        self.recorder.begin(self.pain_before, self._resumed_from)
+        self._tell_history_problem()
+        self._update_top()
         self._handle(self.session.start())
         self._draw()
         self._arm()

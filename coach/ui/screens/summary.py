@@ -1,4 +1,4 @@
-"""The end of a session: what was done, what was skipped, and how long it took."""
+"""The end of a session: what was done, what was skipped, how long it took, and how it felt."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
+from textual.events import Key
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.validation import Number
+from textual.widgets import Footer, Input, Label, Static
 
 from coach.durations import spoken
 from coach.ui.screens.session import SessionResult
@@ -35,14 +37,31 @@ def summary_table(result: SessionResult) -> Table:
     return table
 
 
+SCALE_FIELDS = ("pain-after", "effort")
+FIELD_ORDER = (*SCALE_FIELDS, "note")
+
+
+def scale_value(text: str) -> int | None:
+    """A whole number from 0 to 10 typed into a check-in field, else None."""
+    text = text.strip()
+    if not text.isdigit():
+        return None
+    value = int(text)
+    return value if 0 <= value <= 10 else None
+
+
 class SummaryScreen(Screen[None]):
+    """The result, and the optional after-session check-in: pain, effort and a note."""
+
     BINDINGS = [
-        Binding("enter,escape,q", "close", "Done"),
+        Binding("escape", "close", "Save and close"),
     ]
 
     def __init__(self, result: SessionResult) -> None:
         super().__init__()
         self.result = result
+        recorder = result.recorder
+        self.checking_in = recorder is not None and recorder.session_id is not None
 
     def compose(self) -> ComposeResult:
         result = self.result
@@ -55,8 +74,61 @@ class SummaryScreen(Screen[None]):
                 id="summary-time",
             )
             yield Static(summary_table(result), id="summary-table")
-            yield Static("Press Enter to go back to the routines.", id="summary-hint")
+            if self.checking_in:
+                yield Static(Text("How was it? (all optional)", style="bold"), id="check-in")
+                for field_id, label in (
+                    ("pain-after", "Pain now, 0–10"),
+                    ("effort", "Effort, 0–10"),
+                ):
+                    with Horizontal(classes="check-in-row"):
+                        yield Label(label)
+                        yield Input(
+                            placeholder="–",
+                            type="integer",
+                            max_length=2,
+                            validators=[Number(minimum=0, maximum=10)],
+                            id=field_id,
+                        )
+                with Horizontal(classes="check-in-row"):
+                    yield Label("Note")
+                    yield Input(placeholder="how it went", max_length=500, id="note")
+            hint = (
+                "Enter goes to the next box and saves at the end · Esc saves and closes."
+                if self.checking_in
+                else "Press Esc to go back to the routines."
+            )
+            yield Static(hint, id="summary-hint")
         yield Footer()
 
+    def on_mount(self) -> None:
+        if self.checking_in:
+            self.query_one("#pain-after", Input).focus()
+
+    def on_key(self, event: Key) -> None:
+        if not self.checking_in and event.key in ("enter", "q"):
+            event.stop()
+            self.action_close()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        field_id = event.input.id or ""
+        if field_id in SCALE_FIELDS and event.value.strip() and scale_value(event.value) is None:
+            self.notify("Give a whole number from 0 to 10, or leave it empty.", timeout=4)
+            return
+        if field_id == FIELD_ORDER[-1]:
+            self.action_close()
+            return
+        following = FIELD_ORDER[FIELD_ORDER.index(field_id) + 1]
+        self.query_one(f"#{following}", Input).focus()
+
     def action_close(self) -> None:
+        recorder = self.result.recorder
+        if self.checking_in and recorder is not None:
+            recorder.check_in(
+                pain_after=scale_value(self.query_one("#pain-after", Input).value),
+                effort=scale_value(self.query_one("#effort", Input).value),
+                note=self.query_one("#note", Input).value.strip() or None,
+            )
+            problem = recorder.take_problem()
+            if problem:
+                self.app.notify(f"History will not be saved: {problem}", severity="warning")
         self.dismiss(None)
