@@ -85,6 +85,7 @@ class CoachApp(App[int]):
         self.start_routine = routine
         self.start = start
         self._store = store
+        self._owns_store = store is None
         self._store_checked = False
         self.history_problem: str | None = None
         self.session_screen: SessionScreen | None = None
@@ -137,8 +138,9 @@ class CoachApp(App[int]):
             try:
                 self._store.mark_interrupted(self.clock.wall())
             except HistoryError as exc:
-                self._store.close()
-                self._store = MemoryStore()
+                if self._owns_store:
+                    self._store.close()
+                self._store, self._owns_store = MemoryStore(), True
                 self.history_problem = _history_reason(str(exc))
         return self._store
 
@@ -211,7 +213,7 @@ class CoachApp(App[int]):
         screen = self.session_screen
         if screen is not None:
             screen.end_for_signal(SIGNAL_ENDINGS[name])
-        self.exit(128 + int(getattr(signal, name)))
+        self.exit(return_code=128 + int(getattr(signal, name)))
 
     def action_toggle_help(self) -> None:
         if self.screen.query("HelpPanel"):
@@ -226,7 +228,7 @@ class CoachApp(App[int]):
         if self.session_screen is not None:
             self.session_screen.end_for_signal("stopped")
         self.beeper.close()
-        if self._store is not None:
+        if self._store is not None and self._owns_store:
             self._store.close()
 
 

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from coach.ui.app import CoachApp
 
 REDRAW_SECONDS = 0.1
+MIN_WAKE_SECONDS = 0.001
 
 
 @dataclass
@@ -223,7 +224,8 @@ class SessionScreen(Screen[SessionResult]):
         session = self.session
         due = session.next_due() if session is not None and not self._finished else None
         if due is not None:
-            delay = max(0.0, due - self.coach.clock.now())
+            # Never a zero delay: a Textual timer of interval 0 divides by zero when it runs late.
+            delay = max(MIN_WAKE_SECONDS, due - self.coach.clock.now())
             self._wake = self.set_timer(delay, self.tick, name="boundary")
 
     def _handle(self, events: list[Event]) -> None:
