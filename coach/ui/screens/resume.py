@@ -62,7 +62,8 @@ def find_resume_offer(
     if start is None:
         return None
     done = sum(1 for entry_set in detail.sets if not entry_set.skipped)
-    return ResumeOffer(record, entry, plan, start, last, done, now - record.started_at)
+    stopped_at = record.ended_at or record.started_at
+    return ResumeOffer(record, entry, plan, start, last, done, now - stopped_at)
 
 
 def _find_routine(routine_id: str, data_dir: Path) -> RoutineEntry | None:
