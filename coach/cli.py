@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Sequence
@@ -14,6 +15,7 @@ from coach import __version__
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from coach.history_schema import Store
     from coach.routine import RoutineEntry
 
 
@@ -62,6 +64,22 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", parents=[common], help="check routine files")
     validate.add_argument("files", metavar="FILE", nargs="+", help="routine YAML files")
 
+    history = sub.add_parser(
+        "history", parents=[common], help="list past sessions, or export them as JSON or CSV"
+    )
+    history.add_argument(
+        "--all", action="store_true", help="list every session, not only the latest 20"
+    )
+    history.add_argument(
+        "--export", choices=("json", "csv"), help="print every session with its sets"
+    )
+    history.add_argument(
+        "-o", "--output", metavar="FILE", help="with --export: write to FILE instead"
+    )
+    history.add_argument(
+        "--tui", action="store_true", help="open the history screen of the full-screen coach"
+    )
+
     sub.add_parser("schema", parents=[common], help="print the JSON Schema of routine files")
     sub.add_parser("sounds", parents=[common], help="play each sound cue once, with its name")
     return parser
@@ -98,6 +116,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 0
     if command == "sounds":
         return cmd_sounds()
+    if command == "history":
+        return _history(args, data)
     if command == "run":
         return _run_app(data, _resolve(args.routine, data), mute=getattr(args, "mute", False))
     return _run_app(data, None, mute=getattr(args, "mute", False))
@@ -119,6 +139,20 @@ def _run_app(data: Path, entry: RoutineEntry | None, mute: bool) -> int:
     app = make_app(data_dir=data, routine=entry, mute=mute)
     app.run()
     return int(app.return_code or 0)
+
+
+def _history(args: argparse.Namespace, data: Path) -> int:
+    if args.output and not args.export:
+        raise UserError("--output goes with --export json or --export csv")
+    if args.tui:
+        if args.export or args.all:
+            raise UserError("--tui opens the screen; it does not go with --all or --export")
+        from coach.ui.app import make_app
+
+        app = make_app(data_dir=data, start="history", mute=getattr(args, "mute", False))
+        app.run()
+        return int(app.return_code or 0)
+    return cmd_history(data, every=args.all, export=args.export, output=args.output)
 
 
 def _console() -> Console:
@@ -205,3 +239,87 @@ def cmd_plan(entry: RoutineEntry, as_json: bool, every_step: bool) -> int:
 
     _console().print(render_plan(entry, plan, every_step=every_step))
     return 0
+
+
+LATEST = 20
+
+
+def cmd_history(data: Path, *, every: bool, export: str | None, output: str | None) -> int:
+    """The latest sessions as a table, or every session exported. A missing history file
+    means no sessions yet, and is not created."""
+    from datetime import datetime
+
+    from coach.history import FILE_NAME, HistoryError, HistoryStore, MemoryStore
+
+    path = data / FILE_NAME
+    now = datetime.now().astimezone()
+    if not path.exists():
+        if export:
+            _write_export(_export_text(MemoryStore(), export), export, output)
+        else:
+            print("No sessions yet.")
+        return 0
+    try:
+        store = HistoryStore.open(path, busy_timeout=2.0)
+    except HistoryError as err:
+        reason = str(err).removeprefix("history is not saved: ")
+        raise UserError(f"cannot open the history: {reason}") from None
+    try:
+        with store:
+            store.mark_interrupted(now)
+            if export:
+                text = _export_text(store, export)
+            else:
+                total = store.count()
+                sessions = store.recent(limit=total if every else LATEST)
+    except HistoryError as err:
+        raise UserError(str(err)) from None
+    if export:
+        _write_export(text, export, output)
+        return 0
+    if not sessions:
+        print("No sessions yet.")
+        return 0
+    from coach.history_view import sessions_table
+
+    console = _console()
+    console.print(sessions_table(sessions, now))
+    if total > len(sessions):
+        console.print(
+            f"The latest {len(sessions)} of {total} sessions; "
+            "[bold]coach history --all[/] lists them all."
+        )
+    return 0
+
+
+def _export_text(store: Store, kind: str) -> str:
+    return store.export_json() if kind == "json" else store.export_csv()
+
+
+def _write_export(text: str, kind: str, output: str | None) -> None:
+    """To standard output, or to `output` in one step (a temporary file in the same folder,
+    then renamed), so a failed export never leaves half a file. A CSV file starts with a
+    byte-order mark, so spreadsheets read accented letters right."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    import os
+    import tempfile
+
+    target = Path(output)
+    data = text.encode("utf-8-sig" if kind == "csv" else "utf-8")
+    temp: str | None = None
+    try:
+        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, target)
+        temp = None
+    except OSError as err:
+        raise UserError(f"cannot write {target}: {err.strerror or err}") from None
+    finally:
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)

@@ -127,6 +127,7 @@ class SessionSummary:
     done: float | None
     pain_before: int | None
     pain_after: int | None
+    effort: int | None = None
 
 
 @dataclass(frozen=True)
@@ -288,6 +289,7 @@ def summary_from_row(row: sqlite3.Row) -> SessionSummary:
         done=min(1.0, row["done"] / base) if base else None,
         pain_before=row["pain_before"],
         pain_after=row["pain_after"],
+        effort=row["effort"],
     )
 
 

@@ -1,0 +1,243 @@
+"""The history screen: streak and week, calendar, sessions table, one session's sets, paging."""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from rich.console import Console
+from textual.widgets import DataTable, Static
+
+from coach.clock import FakeClock
+from coach.history import MemoryStore, SetRecord
+from coach.history_schema import sample_sessions
+from coach.sound import NullBeeper
+from coach.ui.app import CoachApp, make_app
+from coach.ui.screens.history import HistoryScreen, SessionDetailScreen
+from coach.ui.screens.home import HomeScreen
+from coach.ui.widgets.calendar import ActivityCalendar, month_row, week_columns
+from coach.ui.widgets.trendline import TrendLine, bar_rows
+
+NOW = FakeClock().wall()  # Monday 2 March 2026, 08:00 UTC
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local time is UTC, like the fake clock, so every machine shows the same dates."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def add_session(
+    store: MemoryStore,
+    start: datetime,
+    title: str,
+    sets: list[tuple[str, int, str | None, bool]],
+    *,
+    minutes: int = 20,
+    status: str = "completed",
+    pain: tuple[int | None, int | None] = (None, None),
+    effort: int | None = None,
+    note: str | None = None,
+) -> int:
+    session = store.start_session(
+        title.lower().replace(" ", "-"), title, start, planned_sets=len(sets), pain_before=pain[0]
+    )
+    for n, (exercise, number, side, skipped) in enumerate(sets):
+        entry = SetRecord(
+            0 if exercise == "Clamshell" else 1,
+            exercise,
+            number,
+            start + timedelta(minutes=n + 1),
+            side=side,
+            reps=0 if skipped else 10,
+            holds=0 if skipped else 10,
+            skipped=skipped,
+        )
+        store.record_set(session, entry)
+    store.finish_session(
+        session,
+        start + timedelta(minutes=minutes),
+        status,
+        pain_after=pain[1],
+        effort=effort,
+        note=note,
+    )
+    return session
+
+
+def on(month: int, day: int, hour: int) -> datetime:
+    return datetime(2026, month, day, hour, tzinfo=UTC)
+
+
+def seeded() -> MemoryStore:
+    """Five sessions: Fri 20 Feb; Sat 28 Feb; Sun 1 Mar twice (the evening one skipped every
+    set, so it does not count); and this morning, Monday 2 March."""
+    store = MemoryStore()
+    bridge = [("Bridge", 1, None, False), ("Bridge", 2, None, False)]
+    skipped = [("Bridge", 1, None, True), ("Bridge", 2, None, True)]
+    today = [
+        ("Clamshell", 1, "left", False),
+        ("Clamshell", 1, "right", False),
+        ("Clamshell", 2, "left", True),
+        ("Bridge", 1, None, False),
+    ]
+    run, basics, back = "Pre-run hip routine", "Home hip basics", "Hip strength for low back pain"
+    add_session(store, on(2, 20, 18), run, bridge, minutes=12, pain=(3, 2), effort=4)
+    add_session(store, on(2, 28, 9), basics, bridge, minutes=9, pain=(5, 3), effort=5)
+    add_session(store, on(3, 1, 10), basics, bridge, minutes=10, pain=(4, 4), effort=6)
+    add_session(store, on(3, 1, 19), basics, skipped, minutes=2, status="stopped")
+    note = "Left hip felt tight"
+    add_session(store, on(3, 2, 7), back, today, minutes=25, pain=(6, 4), effort=5, note=note)
+    return store
+
+
+def history_app(store: MemoryStore) -> CoachApp:
+    return make_app(clock=FakeClock(), beeper=NullBeeper(), store=store, start="history")
+
+
+def text_of(widget: Static) -> str:
+    console = Console(width=76, file=io.StringIO(), record=True)
+    console.print(widget.content)
+    return console.export_text()
+
+
+def row(table: DataTable[Any], index: int) -> list[str]:
+    return [str(cell) for cell in table.get_row_at(index)]
+
+
+async def test_streak_week_calendar_trend_and_table() -> None:
+    app = history_app(seeded())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        stats = str(screen.query_one("#history-stats", Static).render())
+        assert stats == "Streak 3 days   ·   This week 1 session   ·   In all 5 sessions"
+        calendar = screen.query_one(ActivityCalendar)
+        assert calendar.today == date(2026, 3, 2)
+        shown = {day: n for day, n in calendar.counts.items() if n}
+        assert shown == {
+            date(2026, 2, 20): 1,
+            date(2026, 2, 28): 1,
+            date(2026, 3, 1): 1,
+            date(2026, 3, 2): 1,
+        }
+        assert min(calendar.counts) == date(2025, 12, 15)  # the Monday 11 weeks back
+        assert screen.query_one("#trend-before", TrendLine).values == [3, 5, 4, None, 6]
+        assert screen.query_one("#trend-minutes", TrendLine).values == [12, 9, 10, 2, 25]
+        table = screen.query_one(DataTable)
+        assert table.has_focus and table.row_count == 5
+        assert row(table, 0) == [
+            "Mon 2 Mar 07:00",
+            "Hip strength for low back pain",
+            "25",
+            "75%",
+            " 6 → 4",
+            "completed",
+        ]
+        assert row(table, 1)[0] == "Sun 1 Mar 19:00" and row(table, 1)[3:] == ["0%", "–", "stopped"]
+        assert row(table, 4)[:2] == ["Fri 20 Feb 18:00", "Pre-run hip routine"]
+        assert table.border_subtitle == "5 sessions"
+
+
+async def test_enter_shows_the_sets_and_escape_comes_back() -> None:
+    app = history_app(seeded())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        detail = app.screen
+        assert isinstance(detail, SessionDetailScreen)
+        info = str(detail.query_one("#detail-info", Static).render())
+        assert "Mon 2 Mar 07:00 to 07:25 · 25 min · completed" in info
+        assert "Pain 6 → 4   Effort 5/10   Sets done 3 of 4" in info
+        assert "Note Left hip felt tight" in info
+        lines = text_of(detail.query_one("#detail-sets", Static)).splitlines()
+        assert lines[0].split() == ["Exercise", "Set", "Side", "Reps", "Holds"]
+        assert [line.split() for line in lines[1:5]] == [
+            ["Clamshell", "1", "left", "10", "10"],
+            ["Clamshell", "1", "right", "10", "10"],
+            ["Clamshell", "2", "left", "0", "0", "skipped"],
+            ["Bridge", "1", "10", "10"],
+        ]
+        await pilot.press("escape")
+        assert isinstance(app.screen, HistoryScreen)
+        await pilot.press("down", "down", "enter")
+        detail = app.screen
+        assert isinstance(detail, SessionDetailScreen)
+        info = str(detail.query_one("#detail-info", Static).render())
+        assert "Sun 1 Mar 10:00 to 10:10" in info and "Sets done 2 of 2" in info
+        await pilot.press("q", "escape")
+    assert app.return_code == 0
+
+
+async def test_no_sessions_is_a_friendly_line() -> None:
+    app = history_app(MemoryStore())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen) and screen.has_class("-empty")
+        message = str(screen.query_one("#history-empty", Static).render())
+        assert message == "No sessions yet — finish a routine and it shows up here."
+        assert not screen.query_one(DataTable).display
+        await pilot.press("enter")
+        assert app.screen is screen
+
+
+async def test_the_next_hundred_load_at_the_last_row() -> None:
+    store = MemoryStore()
+    store.import_sessions(sample_sessions(150, NOW - timedelta(days=200), sets_each=2))
+    app = history_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 100
+        assert table.border_subtitle == "latest 100 of 150 · more load at the end"
+        await pilot.press("end")
+        assert table.row_count == 150 and table.cursor_row == 99
+        assert table.border_subtitle == "150 sessions"
+        await pilot.press("end")
+        assert table.cursor_row == 149
+        assert row(table, 149)[0] == "14 Aug 2025 08:00"  # another year: no weekday, the year
+
+
+async def test_h_on_home_opens_history_and_escape_goes_back() -> None:
+    app = make_app(clock=FakeClock(), beeper=NullBeeper(), store=seeded())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("h")
+        assert isinstance(app.screen, HistoryScreen)
+        assert app.screen.query_one(DataTable).row_count == 5
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+def test_month_names_sit_over_their_first_week_where_they_fit() -> None:
+    mondays = week_columns(date(2026, 3, 2), 12)
+    assert (mondays[0], mondays[-1]) == (date(2025, 12, 15), date(2026, 3, 2))
+    # Jan 5 is the 4th column, Feb 2 the 8th; March's only week is the last, so its name
+    # moves left to fit.
+    assert month_row(mondays) == "    Dec   Jan     Feb   Mar"
+
+
+def test_bars_use_a_fixed_scale_and_leave_gaps_for_missing_values() -> None:
+    top, bottom = bar_rows([0, 5, 10, None, 2.5], high=10)
+    assert bottom == "▁██ ▅"  # 0 still shows a sliver; None is a gap
+    assert top == " ▁█  "  # 5 is just over half; 10 fills both rows
+    assert bar_rows([10, 20], high=10, width=2) == ["████", "████"]
+
+
+def test_snapshot(snap_compare: Any) -> None:
+    assert snap_compare(history_app(seeded()), terminal_size=(80, 24))
+
+
+def test_snapshot_detail(snap_compare: Any) -> None:
+    assert snap_compare(history_app(seeded()), terminal_size=(80, 24), press=["enter"])
