@@ -6,6 +6,7 @@ import io
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -189,6 +190,20 @@ async def test_no_sessions_is_a_friendly_line() -> None:
         assert not screen.query_one(DataTable).display
         await pilot.press("enter")
         assert app.screen is screen
+
+
+async def test_a_damaged_history_file_says_so_and_is_left_alone(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True)
+    path = data_dir / "history.db"
+    garbage = b"not a database at all " * 100
+    path.write_bytes(garbage)
+    app = make_app(clock=FakeClock(), beeper=NullBeeper(), data_dir=data_dir, start="history")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        message = str(app.screen.query_one("#history-empty", Static).render())
+        assert message.startswith("Your history cannot be read: ")
+        assert "is not a SQLite database (left untouched)" in message
+    assert path.read_bytes() == garbage
 
 
 async def test_the_next_hundred_load_at_the_last_row() -> None:

@@ -115,7 +115,8 @@ class HistoryScreen(Screen[None]):
         today = now.date()
         self.total = store.count()
         if not self.total:
-            self.show_empty(EMPTY)
+            problem = self.coach.history_problem
+            self.show_empty(f"Your history cannot be read: {problem}" if problem else EMPTY)
             return
         self.query_one("#history-stats", Static).update(
             stats_line(store.streak(today), store.sessions_this_week(today), self.total)
