@@ -131,7 +131,6 @@ class HistoryScreen(Screen[None]):
         self.query_one("#trend-minutes", TrendLine).show([p.minutes for p in trend])
         self.sessions = store.recent(limit=PAGE)
         self.fill_table()
-        self.refresh_bindings()
         self.query_one(DataTable).focus()
 
     def show_empty(self, message: str) -> None:
