@@ -10,7 +10,9 @@ against the msgspec schema below. Every problem is one `RoutineError` that reads
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,18 +180,23 @@ Path_ = tuple[str | int, ...]
 
 
 class _Loader(yaml.SafeLoader):
-    """A safe loader that refuses documents nested deeper than a routine ever is."""
+    """A safe loader that refuses documents nested deeper or larger than a routine ever is."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._depth = 0
+        self._nodes = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         self._depth += 1
+        self._nodes += 1
         try:
             if self._depth > MAX_DEPTH:
                 mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
                 raise _Refused(f"nested more than {MAX_DEPTH} levels deep", mark)
+            if self._nodes > MAX_NODES:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise _Refused(f"more than {MAX_NODES} values; far more than a routine needs", mark)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -221,7 +228,7 @@ def _to_python(loader: _Loader, node: yaml.Node, path: Path_, places: _Places, d
         raise _Refused(f"nested more than {MAX_DEPTH} levels deep", node.start_mark)
     places.values.setdefault(path, node.start_mark)
     if node.tag not in _ALLOWED_TAGS | _LOOSE_TAGS:
-        tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+        tag = _printable(str(node.tag).replace("tag:yaml.org,2002:", "!!"))
         raise _Refused(f"the tag {tag} is not allowed in a routine", node.start_mark)
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
@@ -242,9 +249,26 @@ def _to_python(loader: _Loader, node: yaml.Node, path: Path_, places: _Places, d
             _to_python(loader, item, (*path, i), places, depth + 1)
             for i, item in enumerate(node.value)
         ]
-    if node.tag in _LOOSE_TAGS:
-        return str(node.value)
-    return loader.construct_object(node, deep=False)
+    value = (
+        str(node.value) if node.tag in _LOOSE_TAGS else loader.construct_object(node, deep=False)
+    )
+    bad = _UNPRINTABLE.search(value) if isinstance(value, str) else None
+    if bad:
+        raise _Refused(
+            f"the text holds an unprintable character (U+{ord(bad.group()):04X}); "
+            "routine text must be plain, printable text",
+            node.start_mark,
+        )
+    return value
+
+
+# C0 and C1 control characters other than tab and line feed, and lone surrogates: none of them
+# belongs in a routine, and printed to a terminal they move the cursor, clear the screen or crash.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _parse(text: str, name: str) -> tuple[Any, _Places]:
@@ -360,6 +384,8 @@ _EXPECT = {
     "equipment": "a list of items",
     "cues": "a list of up to 20 short lines",
     "mistakes": "a list of up to 20 short lines",
+    "tempo": "a mapping of move and release seconds",
+    "words": "a mapping of move, hold and release words",
 }
 _WORD_EXPECT = "a short word (1 to 14 characters)"
 _TEXT_EXPECT = "text (at most 2000 characters)"
@@ -480,6 +506,8 @@ def load_routine(path: Path, display: str | None = None) -> Routine:
     """Read and parse a routine file; every failure is a RoutineError naming the file."""
     name = display or str(path)
     try:
+        if not stat.S_ISREG(mode := os.stat(path).st_mode) and not stat.S_ISDIR(mode):
+            raise RoutineError(name, "not a regular file (a pipe, device or socket?)")
         with open(path, "rb") as f:
             raw = f.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
