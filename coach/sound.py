@@ -10,7 +10,11 @@ probes for player programs (tens of milliseconds) and can raise.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
+import subprocess
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -40,6 +44,13 @@ NO_PLAYER = (
 """The notice when playsound3 finds no player program."""
 
 _OFF_VALUES = frozenset({"off", "0", "false", "no"})
+
+MAX_SOUNDING = 8
+"""More cues than this still sounding at once means the player hangs: sound goes off."""
+STOP_SECONDS = 0.5
+"""How long `close` lets stopped players end before it kills them."""
+WAIT_SECONDS = 10.0
+"""How long `wait` gives the cues still sounding before it calls the player hung."""
 
 
 def cue_path(cue: str, sounds: Path | None = None) -> Path:
@@ -163,6 +174,7 @@ class PlaysoundBeeper(_Notice):
         self._sounds = sounds
         self._playsound3: ModuleType | None = None
         self._playing: list[Sound] = []
+        self._stopped: set[int] = set()  # ids of the Sounds we stopped ourselves
 
     @property
     def sounding(self) -> int:
@@ -184,26 +196,62 @@ class PlaysoundBeeper(_Notice):
         self._reap()
         if self.problem:
             return
+        if len(self._playing) >= MAX_SOUNDING:
+            self._fail("the audio player does not finish its cues")
+            self._stop()
+            return
         try:
             self._playing.append(playsound3.playsound(str(path), block=False))
         except Exception as exc:
             self._fail(_reason(exc))
 
     def wait(self) -> None:
-        """Block until every cue still sounding has finished.
+        """Block until every cue still sounding has finished, for at most WAIT_SECONDS.
 
         For `coach sounds`, which plays the cues one after another outside the app. Never call
-        it from the app's event loop.
+        it from the app's event loop. A player still going after that is stopped, and sound
+        goes off.
         """
+        until = time.monotonic() + WAIT_SECONDS
         for sound in self._playing:
-            sound.wait()
+            process = sound.subprocess
+            if not isinstance(process, subprocess.Popen):
+                sound.wait()
+                continue
+            try:
+                process.wait(timeout=max(0.0, until - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                self._fail("the audio player does not finish its cues")
+                self.close()
+                return
         self._reap()
 
     def close(self) -> None:
-        """Stop any cue still sounding. Safe to call more than once."""
-        for sound in self._playing:
-            if sound.is_alive():
-                sound.stop()
+        """Stop any cue still sounding and see its player gone. Safe to call more than once.
+
+        A player that does not end within STOP_SECONDS of being asked is killed.
+        """
+        stopped = self._stop()
+        until = time.monotonic() + STOP_SECONDS
+        for sound in stopped:
+            process = sound.subprocess
+            if not isinstance(process, subprocess.Popen):
+                continue
+            try:
+                process.wait(timeout=max(0.0, until - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(timeout=STOP_SECONDS)
+        self._reap()
+
+    def _stop(self) -> list[Sound]:
+        """Ask every player still sounding to stop; return those."""
+        stopped = [sound for sound in self._playing if sound.is_alive()]
+        for sound in stopped:
+            self._stopped.add(id(sound))
+            sound.stop()
+        return stopped
 
     def _load(self) -> ModuleType | None:
         # Importing playsound3 runs each backend's check (gst-play-1.0, aplay + mpg123, ffplay,
@@ -235,15 +283,26 @@ class PlaysoundBeeper(_Notice):
                 still.append(sound)
                 continue
             # Popen-like: a positive exit status is the player's own error (no device, bad
-            # file). A negative one is a signal, usually our own stop.
+            # file); a negative one is a signal, which is a failure unless we stopped it.
             status = sound.subprocess.poll()
+            ours = id(sound) in self._stopped
+            self._stopped.discard(id(sound))
             if status is not None and status > 0:
                 self._fail(f"the audio player failed (exit status {status})")
+            elif status is not None and status < 0 and not ours:
+                self._fail(f"the audio player was killed ({_signal_name(-status)})")
         self._playing = still
 
     def _fail(self, reason: str) -> None:
         if self.problem is None:
             self.problem = f"Sound is off: {reason}"
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 def _reason(exc: Exception) -> str:

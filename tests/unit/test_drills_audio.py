@@ -1,0 +1,377 @@
+"""Fault drills for sound: no player, a player that hangs, a player that fails.
+
+The real PlaysoundBeeper runs real stand-in player scripts found on PATH. Whatever the player
+does, a cue never blocks or raises, sound problems come out as at most one notice, the session
+still finishes, and no player process outlives the beeper's `close`.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import shutil
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import coach.sound
+from coach.clock import FakeClock
+from coach.routine import RoutineEntry, parse_routine
+from coach.sound import CUES, NO_PLAYER, PlaysoundBeeper
+from coach.ui.app import make_app
+from coach.ui.screens.session import SessionScreen
+from coach.ui.screens.summary import SummaryScreen
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="stand-in players are shell scripts")
+
+SLEEP = shutil.which("sleep") or "/bin/sleep"
+ANSWERS_PROBES = 'case "$1" in --version|-version) exit 0 ;; esac\n'
+PROGRAM_OF = {"gstreamer": "gst-play-1.0", "ffplay": "ffplay", "alsa": "aplay"}
+
+
+@pytest.fixture
+def bin_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The whole PATH: an empty folder. playsound3 is imported afresh and probes it."""
+    path = tmp_path / "bin"
+    path.mkdir()
+    monkeypatch.setenv("PATH", str(path))
+    monkeypatch.delenv("PLAYSOUND3_BACKEND", raising=False)
+    saved = {name: mod for name, mod in sys.modules.items() if name.startswith("playsound3")}
+    for name in saved:
+        del sys.modules[name]
+    yield path
+    for name in [name for name in sys.modules if name.startswith("playsound3")]:
+        del sys.modules[name]
+    sys.modules.update(saved)
+
+
+@pytest.fixture
+def pids(tmp_path: Path) -> Path:
+    return tmp_path / "pids"
+
+
+def add_player(bin_dir: Path, body: str, name: str = "gst-play-1.0") -> Path:
+    script = bin_dir / name
+    script.write_text("#!/bin/sh\n" + ANSWERS_PROBES + body)
+    script.chmod(0o755)
+    return script
+
+
+def hanging(pids: Path, ignore_term: bool = False, ready: Path | None = None) -> str:
+    """A player that never finishes; with `ignore_term`, one that shrugs off SIGTERM too.
+
+    With `ready`, a FIFO, it writes its process id there once it is set up.
+    """
+    trap = "trap '' TERM\n" if ignore_term else ""
+    tell = f"echo $$ > '{ready}'\n" if ready else ""
+    return f"{trap}echo $$ >> '{pids}'\n{tell}exec '{SLEEP}' 1000\n"
+
+
+def listen(fifo: Path) -> int:
+    os.mkfifo(fifo)
+    return os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+
+
+def heard(fd: int) -> int:
+    """The process id a player wrote to the FIFO; waits for it (at most 10 s, as a bound)."""
+    try:
+        readable, _, _ = select.select([fd], [], [], 10)
+        assert readable, "the player never said it was ready"
+        return int(os.read(fd, 64).split()[0])
+    finally:
+        os.close(fd)
+
+
+Spy = Callable[[], list[Any]]
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> Iterator[Spy]:
+    """Import playsound3 under this test's PATH and keep every Sound it starts.
+
+    Whatever the test does, no player it started outlives it.
+    """
+    sounds: list[Any] = []
+
+    def spy() -> list[Any]:
+        import playsound3
+
+        real = playsound3.playsound
+
+        def playsound(sound: str, block: bool = True, backend: str | None = None) -> Any:
+            assert block is False, "a cue was played blocking"
+            sounds.append(result := real(sound, block=block, backend=backend))
+            return result
+
+        monkeypatch.setattr(playsound3, "playsound", playsound)
+        return sounds
+
+    yield spy
+    for sound in sounds:
+        sound.subprocess.kill()  # does nothing to a player that has ended and been reaped
+        sound.subprocess.wait()
+
+
+def play_all(beeper: PlaysoundBeeper, cues: list[str]) -> list[str]:
+    """Play like the app does: after each cue, take whatever notice there is."""
+    notices = []
+    for cue in cues:
+        beeper.play(cue)
+        notice = beeper.take_problem()
+        if notice:
+            notices.append(notice)
+    return notices
+
+
+def gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def assert_all_stopped(sounds: list[Any], pids: Path | None = None) -> None:
+    """Every player has ended (reaped, so its process id is free) once close() has returned."""
+    for sound in sounds:
+        status = sound.subprocess.wait(timeout=10)  # a bound for a hang, not a measurement
+        assert status < 0, f"player {sound.subprocess.pid} ended by itself ({status})"
+    for pid in [int(line) for line in pids.read_text().split()] if pids else []:
+        assert gone(pid), f"player {pid} is still running"
+
+
+# --------------------------------------------------------------- (a) no usable player
+
+
+@pytest.mark.parametrize("backend", sorted(PROGRAM_OF))
+def test_a_chosen_backend_without_its_program_is_one_notice(
+    bin_dir: Path, monkeypatch: pytest.MonkeyPatch, backend: str
+) -> None:
+    monkeypatch.setenv("PLAYSOUND3_BACKEND", backend)
+    beeper = PlaysoundBeeper()
+    notices = play_all(beeper, list(CUES) * 3)
+    assert notices == [
+        f"Sound is off: cannot run {PROGRAM_OF[backend]} (No such file or directory)"
+    ]
+    assert beeper.sounding == 0
+    beeper.close()
+
+
+def test_a_player_that_cannot_be_run_is_one_notice(bin_dir: Path, pids: Path) -> None:
+    add_player(bin_dir, hanging(pids)).chmod(0o644)  # on PATH, but not executable
+    beeper = PlaysoundBeeper()
+    notices = play_all(beeper, list(CUES) * 2)
+    assert len(notices) == 1 and notices[0].startswith("Sound is off: ")
+    assert "Permission denied" in notices[0]
+    assert not pids.exists()
+    beeper.close()
+
+
+def test_an_empty_path_is_one_notice_and_then_silence(bin_dir: Path) -> None:
+    beeper = PlaysoundBeeper()
+    assert play_all(beeper, list(CUES) * 3) == [NO_PLAYER]
+    assert beeper.problem == NO_PLAYER and beeper.sounding == 0
+    beeper.close()
+    beeper.close()
+
+
+# --------------------------------------------------------------- (b) a player that hangs
+
+
+def test_a_hanging_player_never_blocks_a_cue_and_close_stops_it(
+    bin_dir: Path, started: Spy, pids: Path
+) -> None:
+    add_player(bin_dir, hanging(pids))
+    sounds = started()
+    beeper = PlaysoundBeeper()
+    beeper.play("go")
+    beeper.play("tick")
+    # play() came back while both players were still running: it did not wait for them.
+    assert [s.is_alive() for s in sounds] == [True, True]
+    assert beeper.sounding == 2 and beeper.problem is None
+    beeper.close()
+    assert_all_stopped(sounds, pids)
+    assert [s.subprocess.returncode for s in sounds] == [-signal.SIGTERM] * 2
+    assert beeper.problem is None and beeper.take_problem() is None  # stopping is no failure
+    assert beeper.sounding == 0
+    beeper.close()
+
+
+def test_close_stops_a_hanging_player_that_ignores_sigterm(
+    bin_dir: Path, started: Spy, pids: Path
+) -> None:
+    fd = listen(pids.with_name("ready"))
+    add_player(bin_dir, hanging(pids, ignore_term=True, ready=pids.with_name("ready")))
+    sounds = started()
+    beeper = PlaysoundBeeper()
+    beeper.play("finish")
+    assert heard(fd) == sounds[0].subprocess.pid  # SIGTERM is ignored from here on
+    beeper.close()
+    # close() has returned: the player must already be over, not left running after the app.
+    assert sounds[0].subprocess.poll() == -signal.SIGKILL
+    assert_all_stopped(sounds, pids)
+    assert beeper.problem is None
+
+
+def test_a_hanging_player_does_not_pile_up_processes(
+    bin_dir: Path, started: Spy, pids: Path
+) -> None:
+    add_player(bin_dir, hanging(pids))
+    sounds = started()
+    beeper = PlaysoundBeeper()
+    notices = play_all(beeper, ["tick", "go", "hold_done", "rest"] * 10)
+    assert len(sounds) <= 10, f"{len(sounds)} players started while none ever finished"
+    assert len(notices) == 1 and notices[0].startswith("Sound is off: ")
+    assert "finish" in notices[0]
+    beeper.close()
+    assert_all_stopped(sounds, pids)
+    assert len(pids.read_text().split()) <= len(sounds)
+
+
+def test_waiting_for_a_hanging_player_gives_up(
+    bin_dir: Path, started: Spy, pids: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`coach sounds` waits for each cue; a player that never ends must not stall it for good."""
+    monkeypatch.setattr(coach.sound, "WAIT_SECONDS", 0.1)
+    add_player(bin_dir, hanging(pids))
+    sounds = started()
+    beeper = PlaysoundBeeper()
+    beeper.play("tick")
+    beeper.wait()
+    assert beeper.take_problem() == "Sound is off: the audio player does not finish its cues"
+    assert sounds[0].subprocess.poll() == -signal.SIGTERM  # stopped and gone before wait returned
+    assert_all_stopped(sounds, pids)
+    beeper.play("go")
+    assert len(sounds) == 1
+
+
+# --------------------------------------------------------------- (c) a player that fails
+
+LOUD_FAILURE = (
+    'echo "ERROR: no audio device" ; echo "player: fatal error" >&2\n'
+    "printf '\\033[2J\\033[31mgarbage' ; exit 3\n"
+)
+
+
+def test_a_failing_player_is_one_notice_and_prints_nothing(
+    bin_dir: Path, started: Spy, capfd: pytest.CaptureFixture[str]
+) -> None:
+    add_player(bin_dir, LOUD_FAILURE)
+    sounds = started()
+    beeper = PlaysoundBeeper()
+    assert play_all(beeper, ["go"]) == []
+    assert sounds[0].subprocess.wait(timeout=10) == 3
+    notices = play_all(beeper, list(CUES) * 3)
+    assert notices == ["Sound is off: the audio player failed (exit status 3)"]
+    assert len(sounds) == 1  # silence after the failure: no more players
+    beeper.close()
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", "")  # nothing the player said reached the terminal
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGSEGV])
+def test_a_player_that_dies_of_a_signal_is_one_notice(
+    bin_dir: Path, started: Spy, sig: signal.Signals
+) -> None:
+    add_player(bin_dir, f"ulimit -c 0\nkill -{sig.name.removeprefix('SIG')} $$\n")
+    sounds = started()
+    beeper = PlaysoundBeeper()
+    beeper.play("go")
+    assert sounds[0].subprocess.wait(timeout=10) == -sig
+    notices = play_all(beeper, list(CUES) * 2)
+    assert len(notices) == 1 and sig.name in notices[0]
+    assert len(sounds) == 1
+    beeper.close()
+
+
+def test_a_player_that_fails_later_is_one_notice(
+    bin_dir: Path, started: Spy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    count = tmp_path / "count"
+    add_player(
+        bin_dir,
+        f"n=0; [ -f '{count}' ] && read n < '{count}'\n"
+        f"n=$((n + 1)); echo $n > '{count}'; [ $n -le 3 ] || exit 1\n",
+    )
+    sounds = started()
+    beeper = PlaysoundBeeper()
+    notices = []
+    for cue in ["go", "tick", "rest", "switch", "finish", "go", "go"]:
+        notices += play_all(beeper, [cue])
+        for sound in sounds:
+            sound.subprocess.wait(timeout=10)
+    assert [s.subprocess.returncode for s in sounds] == [0, 0, 0, 1]
+    assert notices == ["Sound is off: the audio player failed (exit status 1)"]
+    beeper.close()
+
+
+# --------------------------------------------------------------- the app, start to finish
+
+# Ten cues: three ticks, go, a hold-done after each hold, and the finish.
+ROUTINE = """\
+title: Sound drill
+get_ready: 5
+exercises:
+  - name: Bridge
+    reps: 6
+    hold: 1
+    tempo: {move: 0, release: 0}
+"""
+
+
+async def run_whole_session(beeper: PlaysoundBeeper, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Run the routine hands-free to its summary; return the notices the screen showed."""
+    notices: list[str] = []
+    monkeypatch.setattr(SessionScreen, "notify", lambda self, msg, **kw: notices.append(msg))
+    entry = RoutineEntry("drill", Path("drill.yaml"), parse_routine(ROUTINE))
+    clock = FakeClock()
+    app = make_app(clock=clock, beeper=beeper, routine=entry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, SessionScreen) and screen.session is not None
+        for _ in range(20):
+            if not isinstance(app.screen, SessionScreen):
+                break
+            clock.advance(1)
+            screen.tick()
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert app.screen.result.completed
+    return notices
+
+
+async def test_the_session_finishes_with_a_hanging_player_and_leaves_none_behind(
+    bin_dir: Path, started: Spy, pids: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_player(bin_dir, hanging(pids))
+    sounds = started()
+    notices = await run_whole_session(PlaysoundBeeper(), monkeypatch)
+    assert len(notices) == 1 and notices[0].startswith("Sound is off: ")
+    assert 8 <= len(sounds) <= 10  # players start until they are seen to hang, then no more
+    # The app has exited: its beeper was closed, and that ended every player.
+    assert all(s.subprocess.poll() is not None for s in sounds)
+    assert_all_stopped(sounds, pids)
+
+
+async def test_the_session_finishes_with_a_failing_player_and_one_notice(
+    bin_dir: Path, started: Spy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_player(bin_dir, LOUD_FAILURE)
+    sounds = started()
+    beeper = PlaysoundBeeper()
+    real_play = beeper.play
+
+    def play_and_let_it_fail(cue: str) -> None:
+        real_play(cue)
+        for sound in sounds:
+            sound.subprocess.wait(timeout=10)
+
+    monkeypatch.setattr(beeper, "play", play_and_let_it_fail)
+    notices = await run_whole_session(beeper, monkeypatch)
+    assert notices == ["Sound is off: the audio player failed (exit status 3)"]
+    assert len(sounds) == 1
