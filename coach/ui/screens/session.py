@@ -304,9 +304,8 @@ class SessionScreen(Screen[SessionResult]):
         word = "PAUSED" if view.paused else step.word
         phase_class = "-paused" if view.paused else f"-phase-{step.phase}"
         if phase_class != self._phase_class:
-            if self._phase_class:
-                self.remove_class(self._phase_class)
-            self.add_class(phase_class)
+            # One restyle for the swap (removing, then adding, would restyle the screen twice).
+            self.set_classes((set(self.classes) - {self._phase_class, "-briefing"}) | {phase_class})
             self._phase_class = phase_class
         if self._set("word", word):
             self.query_one("#word", BigText).text = word
@@ -376,7 +375,6 @@ class SessionScreen(Screen[SessionResult]):
 
     def _begin(self) -> None:
         assert self.session is not None
-        self.remove_class("-briefing")
         self.recorder = SessionRecorder(
             self.coach.history(), self.coach.clock, self.plan, self._start_index
         )
