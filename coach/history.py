@@ -440,7 +440,16 @@ def pid_alive(pid: int) -> bool:
         return False
     except OSError:  # PermissionError: alive, and someone else's
         return True
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """A killed process its parent has not reaped yet still answers signals, but is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return False  # no /proc here: trust the signal
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
 
 
 def _refusal(db: sqlite3.Connection, path: Path) -> str | None:

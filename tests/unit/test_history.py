@@ -448,6 +448,18 @@ def test_pid_of_a_finished_child_is_not_alive(dead_pid: int) -> None:
     assert not pid_alive(dead_pid)
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_killed_child_not_yet_reaped_is_not_alive() -> None:
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        assert pid_alive(child.pid)
+        child.kill()
+        os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)  # dead, left unreaped
+        assert not pid_alive(child.pid)
+    finally:
+        child.wait()
+
+
 def test_mark_interrupted_honours_live_owners(path: Path, dead_pid: int) -> None:
     now = T0 + timedelta(hours=1)
     mine = HistoryStore.open(path, host=HOST)
