@@ -28,3 +28,15 @@ def spoken(seconds: float) -> str:
 def seconds_text(value: float) -> str:
     """2 → "2", 2.5 → "2.5"."""
     return f"{value:g}"
+
+
+def ago(seconds: float) -> str:
+    """How long ago, as coarse as a person says it: "40 s", "12 min", "3 h 5 min"."""
+    whole = max(0, round(seconds))
+    if whole < 60:
+        return f"{whole} s"
+    mins = whole // 60
+    if mins < 60:
+        return f"{mins} min"
+    hours, mins = divmod(mins, 60)
+    return f"{hours} h {mins} min" if mins else f"{hours} h"

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
 from coach.clock import Clock
-from coach.durations import spoken
+from coach.durations import ago
 from coach.history_schema import SessionRecord, SetRecord, Store
 from coach.plan import Plan, PlanTooLong, build_plan
 from coach.plan_view import step_label
@@ -91,7 +91,7 @@ def offer_text(offer: ResumeOffer) -> Text:
     text = Text()
     text.append(f"Resume {offer.entry.routine.title}?\n\n", style="bold")
     text.append(
-        f"It stopped {spoken(offer.ago.total_seconds())} ago after {last.exercise}, "
+        f"It stopped {ago(offer.ago.total_seconds())} ago after {last.exercise}, "
         f"set {last.set_number}{side}; {done} sets were done.\n"
     )
     text.append(f"Resuming picks up at {_set_words(pick_up.exercise, step_label(pick_up))}.")
