@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -89,11 +90,13 @@ class CoachApp(App[int]):
         self._store_checked = False
         self.history_problem: str | None = None
         self.session_screen: SessionScreen | None = None
-
-    def on_mount(self) -> None:
+        self._history_lock = threading.Lock()
+        # Themes before the first frame: setting one later parses the stylesheet again.
         self.register_theme(CALM)
         self.register_theme(HIGH_CONTRAST)
         self.theme = CALM.name
+
+    def on_mount(self) -> None:
         self._catch_signals()
         if self.start == "history":
             self.show_history()
@@ -103,11 +106,23 @@ class CoachApp(App[int]):
             from coach.ui.screens.home import HomeScreen
 
             self.push_screen(HomeScreen())
-        # History opens after the first frame, so the screen shows up without waiting on disk.
+        # History opens after the first frame, and off the event loop, so the screen is drawn
+        # without waiting on the disk.
         self.call_after_refresh(self._after_first_frame)
 
     def _after_first_frame(self) -> None:
+        if self._store is not None:
+            self._history_ready()
+        else:
+            self.run_worker(self._open_history, thread=True, group="history", exit_on_error=False)
+
+    def _open_history(self) -> None:
+        """In a worker thread: open the file, then carry on on the event loop."""
         self.history()
+        with contextlib.suppress(RuntimeError):  # the app closed meanwhile
+            self.call_from_thread(self._history_ready)
+
+    def _history_ready(self) -> None:
         if self.history_problem:
             self.notify(
                 f"History will not be saved: {self.history_problem}",
@@ -127,22 +142,24 @@ class CoachApp(App[int]):
     def history(self) -> Store:
         """The history store, opened on first use; in memory when the file cannot be used.
 
-        Opening also closes, as interrupted, the sessions of coaches that are gone."""
+        Opening also closes, as interrupted, the sessions of coaches that are gone. Safe to call
+        from the worker thread that opens it at start-up and from the event loop."""
         from coach.history import HistoryError, MemoryStore, open_store
 
-        if self._store is None:
-            self._store, reason = open_store(self.data_dir)
-            self.history_problem = _history_reason(reason)
-        if not self._store_checked:
-            self._store_checked = True
-            try:
-                self._store.mark_interrupted(self.clock.wall())
-            except HistoryError as exc:
-                if self._owns_store:
-                    self._store.close()
-                self._store, self._owns_store = MemoryStore(), True
-                self.history_problem = _history_reason(str(exc))
-        return self._store
+        with self._history_lock:
+            if self._store is None:
+                self._store, reason = open_store(self.data_dir)
+                self.history_problem = _history_reason(reason)
+            if not self._store_checked:
+                self._store_checked = True
+                try:
+                    self._store.mark_interrupted(self.clock.wall())
+                except HistoryError as exc:
+                    if self._owns_store:
+                        self._store.close()
+                    self._store, self._owns_store = MemoryStore(), True
+                    self.history_problem = _history_reason(str(exc))
+            return self._store
 
     def _resume_offer(self) -> ResumeOffer | None:
         from coach.ui.screens.resume import find_resume_offer

@@ -1,8 +1,10 @@
 """The live session: one big word for the phase, a big countdown, and what to do now.
 
-The screen never computes time or counts reps. Ten times a second it asks the engine what
-happened (events → sound cues and records) and what to show (view → widgets), and it only
-touches the widgets whose text changed.
+The screen never computes time or counts reps. It asks the engine what happened (events → sound
+cues and records) and what to show (view → widgets), and it only touches the widgets whose text
+changed. It wakes exactly when something will change: the engine's next boundary, the next whole
+second of a countdown or the clock times, or the next step of the bar; a long hold costs one
+redraw a second, and a paused session none.
 """
 
 from __future__ import annotations
@@ -32,8 +34,10 @@ from coach.ui.widgets.bigtext import BigText
 if TYPE_CHECKING:
     from coach.ui.app import CoachApp
 
-REDRAW_SECONDS = 0.1
 MIN_WAKE_SECONDS = 0.001
+# Lands a wake just past the moment a number changes, never a hair before it.
+PAST = 0.002
+ROUTINE_BAR_STEPS = 200
 
 
 @dataclass
@@ -46,6 +50,43 @@ class SessionResult:
     elapsed: float = 0.0
     completed: bool = False
     recorder: SessionRecorder | None = None
+
+
+def step_bar_steps(seconds: float) -> int:
+    """How finely the step bar moves: ten times a second in short steps, once a second in long
+    ones (in step with the countdown), never more finely than a hundredth."""
+    return max(1, min(100, math.ceil(seconds * 10 if seconds < 10 else seconds)))
+
+
+def step_bar_value(view: SessionView) -> int:
+    """The bar's position, out of 100, moved only in whole steps."""
+    seconds = view.step.seconds
+    if not seconds or view.remaining is None:
+        return 0
+    steps = step_bar_steps(seconds)
+    done = math.floor((1 - view.remaining / seconds) * steps + 1e-9)
+    return round(min(done, steps) * 100 / steps)
+
+
+def next_change(view: SessionView) -> float | None:
+    """Seconds from the view's moment until any number or bar on screen changes: the countdown
+    and the time left (whole seconds of what remains), the time done (whole seconds done), the
+    step bar (its next step). None while nothing moves."""
+    if view.paused or view.done:
+        return None
+    candidates = [1 - (view.elapsed % 1)]
+    remaining, seconds = view.remaining, view.step.seconds
+    if remaining is not None and remaining > 0:
+        candidates.append(remaining - (math.ceil(remaining - 1e-9) - 1))
+        if seconds:
+            steps = step_bar_steps(seconds)
+            done = seconds - remaining
+            quantum = seconds / steps
+            candidates.append((math.floor(done / quantum + 1e-9) + 1) * quantum - done)
+    total = view.remaining_total
+    if total > 0:
+        candidates.append(total - (math.ceil(total - 1e-9) - 1))
+    return max(0.0, min(candidates))
 
 
 def countdown_text(view: SessionView) -> str:
@@ -182,7 +223,6 @@ class SessionScreen(Screen[SessionResult]):
         self.query_one("#brief-pain", Static).update(self._pain_text())
         self.add_class("-briefing")
         self._check_size()
-        self.set_interval(REDRAW_SECONDS, self.tick)
         self._update_top()
 
     def move_start(self, start_index: int, resumed_from: int) -> None:
@@ -208,7 +248,7 @@ class SessionScreen(Screen[SessionResult]):
     # ------------------------------------------------------------------ the loop
 
     def tick(self) -> None:
-        """Catch up with the clock and redraw what changed (the screen's one interval)."""
+        """Catch up with the clock, redraw what changed, and sleep until the next change."""
         session = self.session
         if session is None or not session.started or self._finished:
             return
@@ -217,16 +257,26 @@ class SessionScreen(Screen[SessionResult]):
         self._arm()
 
     def _arm(self) -> None:
-        """Wake exactly at the next boundary, so cues and words change on time, not a tick late."""
+        """Wake exactly at the next boundary (so cues and words change on time) or just after
+        the next visible change, whichever comes first."""
         if self._wake is not None:
             self._wake.stop()
             self._wake = None
         session = self.session
-        due = session.next_due() if session is not None and not self._finished else None
+        if session is None or self._finished or not session.started:
+            return
+        now = self.coach.clock.now()
+        delays = []
+        due = session.next_due()
         if due is not None:
+            delays.append(due - now)
+        change = next_change(session.view(now))
+        if change is not None:
+            delays.append(change + PAST)
+        if delays:
             # Never a zero delay: a Textual timer of interval 0 divides by zero when it runs late.
-            delay = max(MIN_WAKE_SECONDS, due - self.coach.clock.now())
-            self._wake = self.set_timer(delay, self.tick, name="boundary")
+            delay = max(MIN_WAKE_SECONDS, min(delays))
+            self._wake = self.set_timer(delay, self.tick, name="wake")
 
     def _handle(self, events: list[Event]) -> None:
         if not events:
@@ -312,17 +362,23 @@ class SessionScreen(Screen[SessionResult]):
         count = countdown_text(view)
         if self._set("count", count):
             self.query_one("#count", BigText).text = count
-        bar_value = (round(view.step_fraction * 100), 100)
+        bar_value = step_bar_value(view)
         if self._set("step-bar", bar_value):
-            self.query_one("#step-bar", ProgressBar).update(total=100, progress=bar_value[0])
+            self.query_one("#step-bar", ProgressBar).update(total=100, progress=bar_value)
         if self._set("step-texts", (view.index, view.paused)):
             self._draw_step_texts(view, exercise)
-        done = round(view.progress * 1000)
+        # The bars move in steps they can show, so an unchanged bar is not repainted.
+        done = round(view.progress * ROUTINE_BAR_STEPS)
         if self._set("routine-bar", done):
-            self.query_one("#routine-bar", ProgressBar).update(total=1000, progress=done)
-        times = f"{clock(view.elapsed)} done · {clock(view.remaining_total)} left"
+            self.query_one("#routine-bar", ProgressBar).update(
+                total=ROUTINE_BAR_STEPS, progress=done
+            )
+        # Whole seconds done and (like the countdown) whole seconds left, so both change together.
+        done_text = clock(math.floor(view.elapsed + 1e-9))
+        left_text = clock(math.ceil(view.remaining_total - 1e-9))
+        times = f"{done_text} done · {left_text} left"
         if self._set("times", times):
-            self.query_one("#times", Static).update(times)
+            self.query_one("#times", Static).update(times, layout=False)  # fixed width
 
     def _draw_step_texts(self, view: SessionView, exercise: Exercise) -> None:
         """The texts that change only with the step (or pausing), not with the seconds."""
