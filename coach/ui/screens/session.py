@@ -224,6 +224,15 @@ class SessionScreen(Screen[SessionResult]):
         self.add_class("-briefing")
         self._check_size()
         self._update_top()
+        # Load the sound player while the briefing is read, not on the first cue.
+        self.call_after_refresh(self._prepare_sound)
+
+    def _prepare_sound(self) -> None:
+        beeper = self.coach.beeper
+        beeper.prepare()
+        notice = beeper.take_problem()
+        if notice:
+            self.notify(notice, severity="warning", timeout=8)
 
     def move_start(self, start_index: int, resumed_from: int) -> None:
         """Before the start: begin at `start_index` instead, resuming session `resumed_from`."""
