@@ -375,3 +375,19 @@ async def test_the_session_finishes_with_a_failing_player_and_one_notice(
     notices = await run_whole_session(beeper, monkeypatch)
     assert notices == ["Sound is off: the audio player failed (exit status 3)"]
     assert len(sounds) == 1
+
+
+def test_players_start_with_a_plain_spawn_and_prepare_loads_early(
+    bin_dir: Path, pids: Path
+) -> None:
+    add_player(bin_dir, hanging(pids))
+    beeper = PlaysoundBeeper()
+    beeper.prepare()
+    module = sys.modules["playsound3.playsound3"]
+    # no hook in the child: the spawn does not copy this whole process
+    assert "preexec_fn" not in module.get_platform_specific_kwds()
+    assert beeper.problem is None
+    beeper.play("go")
+    assert beeper.sounding == 1
+    beeper.close()
+    assert beeper.sounding == 0
