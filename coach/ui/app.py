@@ -15,11 +15,11 @@ from textual.binding import Binding
 from textual.theme import Theme
 
 from coach.clock import Clock, MonotonicClock
-from coach.routine import RoutineEntry
-from coach.sound import Beeper, NullBeeper, PlaysoundBeeper, sound_enabled_from_env
 
 if TYPE_CHECKING:
     from coach.history_schema import Store
+    from coach.routine import RoutineEntry
+    from coach.sound import Beeper
     from coach.ui.screens.resume import ResumeOffer
     from coach.ui.screens.session import SessionResult, SessionScreen
 
@@ -268,6 +268,7 @@ def make_app(
 ) -> CoachApp:
     """Build the app. Tests pass a FakeClock and a Null/RecordingBeeper; the CLI passes none."""
     from coach.paths import data_dir as default_data_dir
+    from coach.sound import NullBeeper, PlaysoundBeeper, sound_enabled_from_env
 
     if beeper is None:
         on = sound_enabled_from_env(os.environ)

@@ -74,23 +74,24 @@ class HomeScreen(Screen[None]):
         return cast("CoachApp", self.app)
 
     def compose(self) -> ComposeResult:
+        # The routines are read here, so the first layout already holds them (filling them in
+        # on mount would lay the screen out and draw it again).
+        catalog = load_catalog(self.coach.data_dir)
+        entries = sorted(catalog.entries, key=_sort_key)
+        self.catalog = Catalog(tuple(entries), catalog.errors)
         yield Static(
             Text.assemble(("coach", "bold"), ("  ·  choose a routine, press Enter", "dim")),
             id="home-title",
         )
         with Horizontal(id="home"):
-            yield OptionList(id="routines")
+            yield OptionList(*[Option(option_prompt(e), id=e.id) for e in entries], id="routines")
             with VerticalScroll(id="detail-box"):
-                yield Static(id="detail")
+                yield Static(detail_text(entries[0]) if entries else "", id="detail")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.catalog = load_catalog(self.coach.data_dir)
-        entries = sorted(self.catalog.entries, key=_sort_key)
-        self.catalog = Catalog(tuple(entries), self.catalog.errors)
         options = self.query_one("#routines", OptionList)
-        options.add_options([Option(option_prompt(e), id=e.id) for e in entries])
-        if entries:
+        if self.catalog.entries:
             options.highlighted = 0
         options.focus()
         for err in self.catalog.errors:
