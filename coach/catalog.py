@@ -39,7 +39,7 @@ def load_catalog(data: Path) -> Catalog:
     for folder, builtin in ((builtin_routines_dir(), True), (user_routines_dir(data), False)):
         for path in _routine_files(folder):
             try:
-                routine = load_routine(path)
+                routine = load_routine(path, trusted=builtin)
             except RoutineError as err:
                 errors.append(err)
                 continue
@@ -60,7 +60,7 @@ def resolve(name: str, data: Path) -> RoutineEntry:
         for suffix in (".yaml", ".yml"):
             path = folder / f"{name}{suffix}"
             if path.is_file():
-                return RoutineEntry(name, path, load_routine(path), builtin)
+                return RoutineEntry(name, path, load_routine(path, trusted=builtin), builtin)
     known = sorted(
         {
             p.stem

@@ -254,3 +254,13 @@ def test_any_text_loads_or_raises_our_error(text: str) -> None:
         parse_routine(text, "gen.yaml")
     except RoutineError as err:
         assert str(err).startswith("gen.yaml")
+
+
+def test_built_ins_read_the_same_with_the_fast_parser() -> None:
+    from coach.paths import builtin_routines_dir
+
+    files = sorted(builtin_routines_dir().glob("*.yaml"))
+    assert len(files) >= 3
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert parse_routine(text, path.name, trusted=True) == parse_routine(text, path.name)
