@@ -59,6 +59,7 @@ def detail_text(entry: RoutineEntry) -> Text:
 
 
 class HomeScreen(Screen[None]):
+    AUTO_FOCUS = "#routines"
     BINDINGS = [
         Binding("enter", "start", "Start", show=True),
         Binding("h", "history", "History"),
@@ -83,17 +84,16 @@ class HomeScreen(Screen[None]):
             Text.assemble(("coach", "bold"), ("  ·  choose a routine, press Enter", "dim")),
             id="home-title",
         )
+        options = OptionList(*[Option(option_prompt(e), id=e.id) for e in entries], id="routines")
+        if entries:  # set quietly: the detail already shows the first routine
+            options.set_reactive(OptionList.highlighted, 0)
         with Horizontal(id="home"):
-            yield OptionList(*[Option(option_prompt(e), id=e.id) for e in entries], id="routines")
+            yield options
             with VerticalScroll(id="detail-box"):
                 yield Static(detail_text(entries[0]) if entries else "", id="detail")
         yield Footer()
 
     def on_mount(self) -> None:
-        options = self.query_one("#routines", OptionList)
-        if self.catalog.entries:
-            options.highlighted = 0
-        options.focus()
         for err in self.catalog.errors:
             self.notify(f"Skipped {err}", severity="warning", timeout=10)
 
