@@ -71,3 +71,17 @@ def test_a_short_hold_wakes_ten_times_a_second() -> None:
     session.tick()
     assert session.current.phase == "hold"
     assert next_change(session.view()) == pytest.approx(0.07)
+
+
+def test_a_get_ready_cut_short_does_not_add_a_second_wake() -> None:
+    clock = FakeClock()
+    session = Session(build_plan(parse_routine(LONG_HOLD), "long"), clock)
+    session.start()
+    clock.advance(2.3)
+    session.next()  # Enter during the get-ready: the time done is now 0.3 s out of step
+    clock.advance(1 + 10.5)
+    session.tick()
+    view = session.view()
+    assert view.step.phase == "hold"
+    assert view.elapsed % 1 == pytest.approx(0.8)
+    assert next_change(view) == pytest.approx(0.5)  # the countdown's; not also at 0.2

@@ -69,13 +69,15 @@ def step_bar_value(view: SessionView) -> int:
 
 
 def next_change(view: SessionView) -> float | None:
-    """Seconds from the view's moment until any number or bar on screen changes: the countdown
-    and the time left (whole seconds of what remains), the time done (whole seconds done), the
-    step bar (its next step). None while nothing moves."""
+    """Seconds from the view's moment until a number or bar on screen changes: the countdown
+    and the time left (whole seconds of what remains), the step bar (its next step), and in a
+    self-paced rep the time done. None while nothing moves."""
     if view.paused or view.done:
         return None
-    candidates = [1 - (view.elapsed % 1)]
     remaining, seconds = view.remaining, view.step.seconds
+    # The time done moves on its own only in a self-paced rep; in a timed step it is redrawn
+    # with the countdown, so a pause that shifted it by part of a second costs no second wake.
+    candidates = [1 - (view.elapsed % 1)] if remaining is None else []
     if remaining is not None and remaining > 0:
         candidates.append(remaining - (math.ceil(remaining - 1e-9) - 1))
         if seconds:
@@ -86,7 +88,7 @@ def next_change(view: SessionView) -> float | None:
     total = view.remaining_total
     if total > 0:
         candidates.append(total - (math.ceil(total - 1e-9) - 1))
-    return max(0.0, min(candidates))
+    return max(0.0, min(candidates)) if candidates else None
 
 
 def countdown_text(view: SessionView) -> str:
