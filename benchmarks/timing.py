@@ -176,7 +176,7 @@ def figure(data: dict[str, Any], seconds: float) -> Figure:
             "ms",
             goal=GOAL_MS,
             goal_is_ratio=False,
-            note=f"first cue ({first[3]} at {first[0]:.0f} s, imports playsound3): "
+            note=f"first cue ({first[3]} at {first[0]:.0f} s): "
             f"{first[1]:.1f} ms",
         ),
         Row(

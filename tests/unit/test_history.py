@@ -17,6 +17,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import coach
 from coach.history import (
@@ -552,6 +554,18 @@ def test_streak_counts_consecutive_days_that_did_a_set(store: HistoryStore) -> N
     assert store.streak(TODAY) == 4
     assert store.streak(TODAY + timedelta(days=2)) == 0
     assert store.streak(TODAY - timedelta(days=2)) == 2
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sets(st.integers(min_value=0, max_value=40), max_size=25))
+def test_streak_matches_counting_back_day_by_day(days_back: set[int]) -> None:
+    store = MemoryStore(host=HOST)
+    for n in days_back:
+        session_on(store, days_ago(n))
+    expected, day = 0, (0 if 0 in days_back else 1)
+    while day in days_back:
+        expected, day = expected + 1, day + 1
+    assert store.streak(TODAY) == expected
 
 
 def test_the_day_is_the_local_date_of_the_start(store: HistoryStore) -> None:
