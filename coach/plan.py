@@ -208,23 +208,9 @@ class _Builder:
         rep_base = replace(base, set=set_no, direction=direction, block=len(self.blocks))
         for n, (rep, rep_side) in enumerate(order):
             if n and ex.relax > 0:
-                self.add(
-                    replace(
-                        rep_base,
-                        phase="rest",
-                        word="RELAX",
-                        side=rep_side,
-                        rep=rep,
-                        seconds=ex.relax,
-                        rest_kind="relax",
-                    )
-                )
+                self.add(_rep_step(rep_base, "rest", "RELAX", rep_side, rep, ex.relax, "relax"))
             for phase, word, seconds in _rep_phases(ex):
-                self.add(
-                    replace(
-                        rep_base, phase=phase, word=word, side=rep_side, rep=rep, seconds=seconds
-                    )
-                )
+                self.add(_rep_step(rep_base, phase, word, rep_side, rep, seconds))
         holds = len(order) if ex.hold > 0 and not ex.self_paced else 0
         self.blocks.append(
             Block(
@@ -238,6 +224,22 @@ class _Builder:
                 holds,
             )
         )
+
+
+def _rep_step(
+    base: Step,
+    phase: Phase,
+    word: str,
+    side: str | None,
+    rep: int,
+    seconds: float | None,
+    rest_kind: str | None = None,
+) -> Step:
+    """One step of a rep: `base` with these fields (built directly; `replace` is slow)."""
+    return Step(
+        base.exercise, base.exercise_index, phase, word, side, base.set, base.sets, rep,
+        base.reps, base.direction, seconds, base.block, rest_kind,
+    )  # fmt: skip
 
 
 def _rep_phases(ex: Exercise) -> Iterator[tuple[Phase, str, float | None]]:
