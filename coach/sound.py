@@ -4,8 +4,9 @@ A beeper plays a cue by name and never blocks or raises because of the audio sys
 sound cannot work (no player program, no playsound3, a missing file, a player that fails), the
 beeper goes quiet for good and keeps one notice for the app to show, once, via `take_problem`.
 
-Nothing happens at import time: playsound3 is imported on the first `play`, because its import
-probes for player programs (tens of milliseconds) and can raise.
+Nothing happens at import time: playsound3 is imported by `prepare` (the session calls it during
+the briefing) or else on the first `play`, because its import probes for player programs (tens
+of milliseconds) and can raise.
 """
 
 from __future__ import annotations
@@ -168,11 +169,11 @@ class RecordingBeeper(_Notice):
 class PlaysoundBeeper(_Notice):
     """Plays cues with playsound3, in the background, from the calling thread.
 
-    Call `play` from the app's event-loop thread, after the first frame: the first play imports
-    playsound3. Each play starts a player process and returns; finished players are forgotten
-    on the next play, and `close` stops the ones still sounding. Players are never started from
-    a short-lived thread, because playsound3 asks the OS to kill a player when the thread that
-    started it ends.
+    Call `prepare` and `play` from the app's event-loop thread, after the first frame: the first
+    of them imports playsound3. Each play starts a player process and returns; finished players
+    are forgotten on the next play, and `close` stops the ones still sounding. Players are
+    started without playsound3's hook that ends them with their parent (see
+    `_plain_player_start`): a cue is a second at most, and `close` stops them on the way out.
 
     Any failure switches the beeper off for good and sets `problem`; later plays do nothing.
     """
