@@ -309,20 +309,23 @@ class HistoryStore:
 
     def streak(self, today: date) -> int:
         """Consecutive days that had a session doing a set, up to today, or up to yesterday
-        while today has none yet. Counted in SQL: in a run of days, each day's distance from
-        today minus its rank (newest first) is the same number."""
+        while today has none yet. The days are read newest first and only until the first gap,
+        so a usual streak reads a handful of rows."""
+        count, expected = 0, today
         with self._transaction("count the streak", "DEFERRED") as db:
-            row = db.execute(
-                "WITH days AS (SELECT DISTINCT day FROM sessions s"
-                f" WHERE day <= :today AND {_DID_A_SET}),"
-                " ranked AS (SELECT CAST(julianday(:today) - julianday(day) AS INTEGER)"
-                " - (ROW_NUMBER() OVER (ORDER BY day DESC) - 1) AS gap FROM days)"
-                " SELECT (SELECT min(gap) FROM ranked) AS first,"
-                " (SELECT count(*) FROM ranked WHERE gap = (SELECT min(gap) FROM ranked)) AS run",
-                {"today": today.isoformat()},
-            ).fetchone()
-        first, run = row["first"], row["run"]
-        return int(run) if first in (0, 1) else 0
+            days = db.execute(
+                f"SELECT DISTINCT day FROM sessions s WHERE day <= ? AND {_DID_A_SET}"
+                " ORDER BY day DESC",
+                (today.isoformat(),),
+            )
+            for (text,) in days:
+                day = date.fromisoformat(text)
+                if count == 0 and day == today - timedelta(days=1):
+                    expected = day
+                if day != expected:
+                    break
+                count, expected = count + 1, day - timedelta(days=1)
+        return count
 
     def sessions_this_week(self, today: date) -> int:
         """Sessions that did a set in today's ISO week, Monday to Sunday."""
