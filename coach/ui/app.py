@@ -117,10 +117,8 @@ class CoachApp(App[int]):
             self.run_worker(self._open_history, thread=True, group="history", exit_on_error=False)
 
     def _open_history(self) -> None:
-        """In a worker thread: open the file, load the history screen's code while the person
-        reads Home, then carry on on the event loop."""
+        """In a worker thread: open the file, then carry on on the event loop."""
         self.history()
-        import coach.ui.screens.history  # noqa: F401
         with contextlib.suppress(RuntimeError):  # the app closed meanwhile
             self.call_from_thread(self._history_ready)
 
