@@ -129,7 +129,9 @@ class CoachApp(App[int]):
                 severity="warning",
                 timeout=12,
             )
-        if self.start == "history":
+        screen = self.session_screen
+        began = screen is not None and screen.session is not None and screen.session.started
+        if self.start == "history" or began:  # too late to offer a resume
             return
         offer = self._resume_offer()
         if offer is not None:
