@@ -62,6 +62,7 @@ class SummaryScreen(Screen[None]):
         self.result = result
         recorder = result.recorder
         self.checking_in = recorder is not None and recorder.session_id is not None
+        self._closed = False
 
     def compose(self) -> ComposeResult:
         result = self.result
@@ -100,9 +101,20 @@ class SummaryScreen(Screen[None]):
             yield Static(hint, id="summary-hint")
         yield Footer()
 
+    def _box(self, box_id: str) -> Input | None:
+        """A check-in box; None once the screen is being taken down (closing, or the app
+        exiting just as the session ended)."""
+        boxes = self.query(f"#{box_id}").results(Input)
+        return next(boxes, None)
+
+    def _typed(self, box_id: str) -> str:
+        box = self._box(box_id)
+        return box.value if box is not None else ""
+
     def on_mount(self) -> None:
-        if self.checking_in:
-            self.query_one("#pain-after", Input).focus()
+        box = self._box("pain-after") if self.checking_in else None
+        if box is not None:
+            box.focus()
 
     def on_key(self, event: Key) -> None:
         if not self.checking_in and event.key in ("enter", "q"):
@@ -117,16 +129,20 @@ class SummaryScreen(Screen[None]):
         if field_id == FIELD_ORDER[-1]:
             self.action_close()
             return
-        following = FIELD_ORDER[FIELD_ORDER.index(field_id) + 1]
-        self.query_one(f"#{following}", Input).focus()
+        box = self._box(FIELD_ORDER[FIELD_ORDER.index(field_id) + 1])
+        if box is not None:
+            box.focus()
 
     def action_close(self) -> None:
+        if self._closed:  # a second Esc or Enter before the screen has gone
+            return
+        self._closed = True
         recorder = self.result.recorder
         if self.checking_in and recorder is not None:
             recorder.check_in(
-                pain_after=scale_value(self.query_one("#pain-after", Input).value),
-                effort=scale_value(self.query_one("#effort", Input).value),
-                note=self.query_one("#note", Input).value.strip() or None,
+                pain_after=scale_value(self._typed("pain-after")),
+                effort=scale_value(self._typed("effort")),
+                note=self._typed("note").strip() or None,
             )
             problem = recorder.take_problem()
             if problem:
