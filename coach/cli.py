@@ -262,8 +262,7 @@ def cmd_history(data: Path, *, every: bool, export: str | None, output: str | No
     try:
         store = HistoryStore.open(path, busy_timeout=2.0)
     except HistoryError as err:
-        reason = str(err).removeprefix("history is not saved: ")
-        raise UserError(f"cannot open the history: {reason}") from None
+        raise UserError(f"cannot open the history: {err.reason}") from None
     try:
         with store:
             store.mark_interrupted(now)

@@ -76,7 +76,12 @@ _DID_A_SET = "EXISTS (SELECT 1 FROM sets t WHERE t.session_id = s.id AND t.skipp
 
 
 class HistoryError(Exception):
-    """A history failure, as one line a person can read."""
+    """A history failure, as one line a person can read; `reason` is the line without the
+    "history is not saved:" lead-in a failed open gives it."""
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason or message
 
 
 class HistoryStore:
@@ -130,7 +135,7 @@ class HistoryStore:
             reason = _explain(cause, str(path))
         if db is not None:
             db.close()
-        raise HistoryError(f"history is not saved: {reason}") from cause
+        raise HistoryError(f"history is not saved: {reason}", reason) from cause
 
     @property
     def path(self) -> Path | None:
@@ -426,7 +431,7 @@ def open_store(data_dir: Path) -> tuple[Store, str | None]:
     try:
         return HistoryStore.open(data_dir / FILE_NAME), None
     except HistoryError as exc:
-        return MemoryStore(), str(exc)
+        return MemoryStore(), exc.reason
 
 
 def pid_alive(pid: int) -> bool:

@@ -151,7 +151,7 @@ class CoachApp(App[int]):
         with self._history_lock:
             if self._store is None:
                 self._store, reason = open_store(self.data_dir)
-                self.history_problem = _history_reason(reason)
+                self.history_problem = reason
             if not self._store_checked:
                 self._store_checked = True
                 try:
@@ -160,7 +160,7 @@ class CoachApp(App[int]):
                     if self._owns_store:
                         self._store.close()
                     self._store, self._owns_store = MemoryStore(), True
-                    self.history_problem = _history_reason(str(exc))
+                    self.history_problem = exc.reason
             return self._store
 
     def _resume_offer(self) -> ResumeOffer | None:
@@ -249,13 +249,6 @@ class CoachApp(App[int]):
         self.beeper.close()
         if self._store is not None and self._owns_store:
             self._store.close()
-
-
-def _history_reason(reason: str | None) -> str | None:
-    """The store's reason without its own "history is not saved:" lead-in."""
-    if reason is None:
-        return None
-    return reason.removeprefix("history is not saved: ")
 
 
 def make_app(

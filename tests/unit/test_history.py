@@ -452,13 +452,18 @@ def test_pid_of_a_finished_child_is_not_alive(dead_pid: int) -> None:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 def test_a_killed_child_not_yet_reaped_is_not_alive() -> None:
-    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    # alive until its stdin closes: it waits on input, not on the clock
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE
+    )
     try:
         assert pid_alive(child.pid)
         child.kill()
         os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)  # dead, left unreaped
         assert not pid_alive(child.pid)
     finally:
+        assert child.stdin is not None
+        child.stdin.close()
         child.wait()
 
 
