@@ -222,7 +222,7 @@ def test_plays_the_cue_files_through_the_player(
     assert "playsound3" not in sys.modules  # nothing loads before the first play
     for cue in ("go", "tick", "finish"):
         beeper.play(cue)
-    beeper.wait()
+        beeper.wait()  # players run side by side; one at a time keeps the log in cue order
     assert logged(log) == [str(cue_path(cue)) for cue in ("go", "tick", "finish")]
     assert beeper.problem is None
     assert beeper.take_problem() is None
