@@ -220,6 +220,7 @@ class _Refused(Exception):
 class _Places:
     """Where each value and each key stood in the file, by their path in the document."""
 
+    text: str
     values: dict[Path_, Any]
     keys: dict[Path_, Any]
     nodes: int = 0
@@ -279,7 +280,7 @@ def _printable(text: str) -> str:
 
 
 def _parse(text: str, name: str, trusted: bool = False) -> tuple[Any, _Places]:
-    places = _Places({}, {})
+    places = _Places(text, {}, {})
     loader: Any = None
     try:
         loader = _trusted_loader()(text) if trusted else _Loader(text)
@@ -288,18 +289,16 @@ def _parse(text: str, name: str, trusted: bool = False) -> tuple[Any, _Places]:
             raise RoutineError(name, "the file is empty; a routine needs a title and exercises")
         return _to_python(loader, node, (), places, 0), places
     except _Refused as refused:
-        raise RoutineError(name, refused.message, *_line_col(refused.mark)) from None
+        raise RoutineError(name, refused.message, *_line_col(refused.mark, text)) from None
     except yaml.reader.ReaderError as err:
-        line = text.count("\n", 0, err.position) + 1
-        col = err.position - (text.rfind("\n", 0, err.position) + 1) + 1
         problem = f"not valid YAML: character {err.character!r} is not allowed"
-        raise RoutineError(name, problem, line, col) from None
+        raise RoutineError(name, problem, *_line_col_at(err.position, text)) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         problem = (err.problem or err.context or "not valid YAML").strip()
         if "expected a single document" in (err.context or ""):
             problem = "only one YAML document is allowed in a routine file"
-        raise RoutineError(name, f"not valid YAML: {problem}", *_line_col(mark)) from None
+        raise RoutineError(name, f"not valid YAML: {problem}", *_line_col(mark, text)) from None
     except yaml.YAMLError as err:
         raise RoutineError(name, f"not valid YAML: {err}".splitlines()[0]) from None
     except RecursionError:
@@ -309,10 +308,21 @@ def _parse(text: str, name: str, trusted: bool = False) -> tuple[Any, _Places]:
             loader.dispose()
 
 
-def _line_col(mark: Any) -> tuple[int | None, int | None]:
+def _line_col(mark: Any, text: str) -> tuple[int | None, int | None]:
+    """The mark's line and column as an editor counts them.
+
+    YAML also breaks lines at U+0085, U+2028, U+2029 and a lone CR, which editors show inside a
+    line, so the place is counted from the mark's character index instead of its own line.
+    """
     if mark is None:
         return None, None
-    return int(mark.line) + 1, int(mark.column) + 1
+    return _line_col_at(int(mark.index), text)
+
+
+def _line_col_at(index: int, text: str) -> tuple[int, int]:
+    index = min(index, len(text))
+    start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - start + 1
 
 
 # ---------------------------------------------------------------------------- validation
@@ -360,7 +370,7 @@ def _check_keys(data: Any, places: _Places, name: str) -> None:
             msg += (
                 f"; did you mean {hint[0]!r}?" if hint else f"; expected one of: {', '.join(known)}"
             )
-            raise RoutineError(name, msg, *_line_col(places.keys.get((*path, key))))
+            raise RoutineError(name, msg, *_line_col(places.keys.get((*path, key)), places.text))
 
 
 def _describe(path: Path_) -> str:
@@ -469,7 +479,7 @@ def _check_meaning(routine: Routine, places: _Places, name: str) -> None:
                 name,
                 f"exercise {i + 1} ({ex.name}) has reps that take no time: give it a hold, "
                 "a tempo, or self_paced: true",
-                *_line_col(_place(places, where)),
+                *_line_col(_place(places, where), places.text),
             )
         seen: set[str] = set()
         for j, direction in enumerate(ex.directions):
@@ -477,7 +487,7 @@ def _check_meaning(routine: Routine, places: _Places, name: str) -> None:
                 raise RoutineError(
                     name,
                     f"direction {direction!r} is listed twice in exercise {i + 1}",
-                    *_line_col(_place(places, (*where, "directions", j))),
+                    *_line_col(_place(places, (*where, "directions", j)), places.text),
                 )
             seen.add(direction)
 
@@ -499,7 +509,7 @@ def parse_routine(text: str, name: str = "<routine>", *, trusted: bool = False) 
     except msgspec.ValidationError as err:
         reason, path = _msgspec_path(str(err))
         raise RoutineError(
-            name, _explain(reason, path, data), *_line_col(_place(places, path))
+            name, _explain(reason, path, data), *_line_col(_place(places, path), places.text)
         ) from None
     _check_meaning(routine, places, name)
     from coach.plan import PlanTooLong, build_plan
@@ -507,7 +517,9 @@ def parse_routine(text: str, name: str = "<routine>", *, trusted: bool = False) 
     try:
         build_plan(routine)
     except PlanTooLong as err:
-        raise RoutineError(name, str(err), *_line_col(_place(places, ("exercises",)))) from None
+        raise RoutineError(
+            name, str(err), *_line_col(_place(places, ("exercises",)), places.text)
+        ) from None
     return routine
 
 

@@ -260,7 +260,8 @@ def wrong_shapes(draw: Draw) -> str:
         parent, last = _at(data, path[:-1]), path[-1]
         how = draw(st.sampled_from(["value", "delete", "wrap", "add", "rename"]))
         if how == "value":
-            parent[last] = draw(st.sampled_from(WRONG_VALUES))
+            # A copy: a later step may change the value in place, and the list is shared.
+            parent[last] = copy.deepcopy(draw(st.sampled_from(WRONG_VALUES)))
         elif how == "delete":
             del parent[last]
         elif how == "wrap":
@@ -439,6 +440,20 @@ def test_tabs_and_line_breaks_inside_text_are_still_fine() -> None:
 def test_windows_line_endings_are_no_control_characters() -> None:
     for name, text in TEXTS.items():
         assert parse_routine(text.replace("\n", "\r\n"), name) == parse_routine(text, name)
+
+
+@pytest.mark.parametrize("brk", ["\u2028", "\u2029", "\x85", "\r"], ids=["LS", "PS", "NEL", "CR"])
+def test_places_count_lines_as_an_editor_does(brk: str) -> None:
+    # YAML breaks a line at these characters as well; an editor does not, so an error after one
+    # must still name the line and column the person sees.
+    text = f"title: T\nsummary: x{brk}y\nexercises:\n  - name: X\n    hold: [2\n"
+    err = loads_or_refuses(text)
+    assert err is not None
+    assert err.line is not None and err.line <= text.count("\n") + 1
+    text = f'title: T\nsummary: "x{brk}y"\nexercises:\n  - name: X\n    sets: many\n'
+    err = loads_or_refuses(text)
+    assert err is not None
+    assert (err.line, err.col) == (5, 11), str(err)
 
 
 # --------------------------------------------------------------- hostile files, refused cheaply
