@@ -35,9 +35,13 @@ def plain_text(raw: bytes) -> str:
 
 
 def terminal_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment for a program in the pty: this one, with a known terminal type."""
+    """The environment for a program in the pty: this one, with a known terminal type.
+
+    Bytecode may be written, so that after the warm-up run a program starts as it does from an
+    install (pip compiles the modules it installs; a source checkout would compile them anew on
+    every start if the environment forbids writing bytecode)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
-    for name in ("NO_COLOR", "COLUMNS", "LINES"):
+    for name in ("NO_COLOR", "COLUMNS", "LINES", "PYTHONDONTWRITEBYTECODE"):
         env.pop(name, None)
     env.update(TERM="xterm-256color", COLORTERM="truecolor")
     env.update(extra or {})

@@ -176,8 +176,7 @@ def figure(data: dict[str, Any], seconds: float) -> Figure:
             "ms",
             goal=GOAL_MS,
             goal_is_ratio=False,
-            note=f"first cue ({first[3]} at {first[0]:.0f} s): "
-            f"{first[1]:.1f} ms",
+            note=f"first cue ({first[3]} at {first[0]:.0f} s): {first[1]:.1f} ms",
         ),
         Row(
             "player started, later cues, p99",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import signal
 import threading
@@ -58,6 +59,18 @@ HIGH_CONTRAST = Theme(
 )
 
 
+SETTLE_COLLECTOR = 0.5
+"""Seconds after the first frame before the garbage collector is turned back on."""
+
+
+def _settle_collector() -> None:
+    """Collect start-up's garbage once, so later screens reuse its memory; keep what is left
+    (nearly all of it lives as long as the process) out of later collections; collect again."""
+    gc.collect()
+    gc.freeze()
+    gc.enable()
+
+
 class CoachApp(App[int]):
     """Home → session → summary. Screens read the engine; the app owns the shared pieces."""
 
@@ -91,10 +104,13 @@ class CoachApp(App[int]):
         self.history_problem: str | None = None
         self.session_screen: SessionScreen | None = None
         self._history_lock = threading.Lock()
-        # Themes before the first frame: setting one later parses the stylesheet again.
+        # The theme is in place before the stylesheet is first parsed, without the watcher:
+        # setting it the usual way parses the whole stylesheet a second time before Home shows.
         self.register_theme(CALM)
         self.register_theme(HIGH_CONTRAST)
-        self.theme = CALM.name
+        self.set_reactive(CoachApp.theme, CALM.name)
+        self.set_class(True, f"-theme-{CALM.name}", update=False)
+        self.stylesheet.set_variables(self.get_css_variables())
 
     def on_mount(self) -> None:
         self._catch_signals()
@@ -111,6 +127,8 @@ class CoachApp(App[int]):
         self.call_after_refresh(self._after_first_frame)
 
     def _after_first_frame(self) -> None:
+        if not gc.isenabled():  # the command line turned it off for start-up
+            self.set_timer(SETTLE_COLLECTOR, _settle_collector)
         if self._store is not None:
             self._history_ready()
         else:

@@ -229,6 +229,46 @@ def test_plays_the_cue_files_through_the_player(
     assert beeper.sounding == 0
 
 
+WEB_MODULES = ("urllib.request", "http.client", "email.message")
+LOADED = "print(sorted(m for m in WEB_MODULES if type(sys.modules.get(m)).__name__ == 'module'))"
+
+
+@posix_only
+def test_playing_leaves_playsound3s_web_download_code_unloaded_until_used(
+    bin_dir: Path, log: Path
+) -> None:
+    # playsound3 imports urllib.request (and with it http.client and the email package) for
+    # sounds given as web addresses; coach never plays one, so none of it should be loaded.
+    add_player(bin_dir, "gst-play-1.0", log)
+    code = (
+        f"import sys\nWEB_MODULES = {WEB_MODULES!r}\n"
+        "from coach.sound import PlaysoundBeeper\n"
+        "beeper = PlaysoundBeeper(); beeper.play('go'); beeper.wait()\n"
+        f"assert 'playsound3' in sys.modules and beeper.problem is None\n{LOADED}\n"
+        "import urllib.request\n"
+        "from urllib.request import urlopen\n"
+        "print(urllib.request.Request('https://example.org/a.wav').full_url, callable(urlopen))\n"
+        "import playsound3.playsound3 as p\n"
+        "print(p.urllib.request.Request is urllib.request.Request)\n"
+        f"{LOADED}\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[2],
+        env={**os.environ, "PATH": str(bin_dir)},
+    ).stdout.splitlines()
+    assert out == [
+        "[]",
+        "https://example.org/a.wav True",
+        "True",
+        str(sorted(WEB_MODULES)),
+    ]
+    assert logged(log) == [str(cue_path("go"))]
+
+
 @posix_only
 def test_plays_in_the_background(bin_dir: Path, log: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     add_player(bin_dir, "gst-play-1.0", log)

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from coach.history_schema import SessionDetail, SessionSummary, SetRecord, Store
 from coach.history_view import (
@@ -29,6 +29,7 @@ from coach.history_view import (
     when,
 )
 from coach.ui.widgets.calendar import ActivityCalendar
+from coach.ui.widgets.footer import KeyFooter
 from coach.ui.widgets.trendline import TrendLine
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ class HistoryScreen(Screen[None]):
                 )
         yield DataTable(id="sessions", cursor_type="row")
         yield Static(EMPTY, id="history-empty")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         from coach.history import HistoryError
@@ -282,7 +283,7 @@ class SessionDetailScreen(Screen[None]):
         with VerticalScroll(id="detail-body"):
             yield Static(id="detail-info")
             yield Static(id="detail-sets")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         from coach.history import HistoryError

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.catalog import Catalog, load_catalog
@@ -17,6 +17,7 @@ from coach.durations import minutes
 from coach.plan import build_plan
 from coach.plan_view import dosage
 from coach.routine import RoutineEntry
+from coach.ui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from coach.ui.app import CoachApp
@@ -69,6 +70,7 @@ class HomeScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.catalog = Catalog((), ())
+        self._shown: str | None = None  # the routine the detail panel shows
 
     @property
     def coach(self) -> CoachApp:
@@ -91,7 +93,8 @@ class HomeScreen(Screen[None]):
             yield options
             with VerticalScroll(id="detail-box"):
                 yield Static(detail_text(entries[0]) if entries else "", id="detail")
-        yield Footer()
+        self._shown = entries[0].id if entries else None
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         for err in self.catalog.errors:
@@ -104,7 +107,8 @@ class HomeScreen(Screen[None]):
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         entry = self._entry(event.option_index)
-        if entry is not None:
+        if entry is not None and entry.id != self._shown:
+            self._shown = entry.id
             self.query_one("#detail", Static).update(detail_text(entry))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

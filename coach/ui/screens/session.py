@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Key, Resize
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 
 from coach.durations import clock, seconds_text, spoken
 from coach.plan import Plan, Step, build_plan
@@ -30,6 +30,7 @@ from coach.routine import Exercise, RoutineEntry
 from coach.session import Event, EventKind, Session, SessionView, SetTally
 from coach.sound import cue_for
 from coach.ui.widgets.bigtext import BigText
+from coach.ui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from coach.ui.app import CoachApp
@@ -172,7 +173,7 @@ class SessionScreen(Screen[SessionResult]):
             "Make the window larger (at least 40×12) to follow the session.",
             id="too-small",
         )
-        yield Footer()
+        yield KeyFooter()
 
     def _briefing_text(self) -> Text:
         routine = self.entry.routine

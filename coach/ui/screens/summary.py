@@ -10,10 +10,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.events import Key
 from textual.screen import Screen
 from textual.validation import Number
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from coach.durations import spoken
 from coach.ui.screens.session import SessionResult
+from coach.ui.widgets.footer import KeyFooter
 
 
 def summary_table(result: SessionResult) -> Table:
@@ -99,7 +100,7 @@ class SummaryScreen(Screen[None]):
                 else "Press Esc to go back to the routines."
             )
             yield Static(hint, id="summary-hint")
-        yield Footer()
+        yield KeyFooter()
 
     def _box(self, box_id: str) -> Input | None:
         """A check-in box; None once the screen is being taken down (closing, or the app
