@@ -1,10 +1,8 @@
-"""The routine model and its YAML loader.
+"""The routine model, and the checks that turn a routine file into one.
 
-A routine file is YAML; it is parsed to nodes (so every value keeps its line and column),
-checked for the things YAML allows but a routine never needs (tags, huge or deeply nested
-documents, alias bombs, duplicate keys), turned into plain Python values, and validated
-against the msgspec schema below. Every problem is one `RoutineError` that reads
-`path:line:col: what is wrong and what is expected`.
+A routine file is YAML. `coach.routine_yaml` reads it into plain values, each with its place in
+the file; they are then validated against the msgspec schema below. Every problem is one
+`RoutineError` that reads `path:line:col: what is wrong and what is expected`.
 """
 
 from __future__ import annotations
@@ -20,7 +18,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import msgspec
-import yaml
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_DEPTH = 20
@@ -171,144 +168,23 @@ def json_schema() -> dict[str, Any]:
     return schema
 
 
-# ---------------------------------------------------------------------------- YAML → values
+# ---------------------------------------------------------------------------- places
 
-_ALLOWED_TAGS = {
-    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "seq", "map")
-}
-_LOOSE_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"}
 Path_ = tuple[str | int, ...]
 
 
-class _Loader(yaml.SafeLoader):
-    """A safe loader that refuses documents nested deeper or larger than a routine ever is."""
+class Places:
+    """Where each value and each key stood in the file, by their path in the document (YAML
+    marks: anything with the character `index` where it starts)."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-        self._nodes = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        self._depth += 1
-        self._nodes += 1
-        try:
-            if self._depth > MAX_DEPTH:
-                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-                raise _Refused(f"nested more than {MAX_DEPTH} levels deep", mark)
-            if self._nodes > MAX_NODES:
-                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-                raise _Refused(f"more than {MAX_NODES} values; far more than a routine needs", mark)
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.values: dict[Path_, Any] = {}
+        self.keys: dict[Path_, Any] = {}
+        self.nodes = 0
 
 
-def _trusted_loader() -> Any:
-    """For the routines that ship with coach: libyaml's parser when there is one. It is several
-    times faster, and their size and depth need no guarding (their tests load every one)."""
-    return getattr(yaml, "CSafeLoader", _Loader)
-
-
-class _Refused(Exception):
-    def __init__(self, message: str, mark: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.mark = mark
-
-
-@dataclass
-class _Places:
-    """Where each value and each key stood in the file, by their path in the document."""
-
-    text: str
-    values: dict[Path_, Any]
-    keys: dict[Path_, Any]
-    nodes: int = 0
-
-
-def _to_python(loader: Any, node: yaml.Node, path: Path_, places: _Places, depth: int) -> Any:
-    places.nodes += 1
-    if places.nodes > MAX_NODES:
-        raise _Refused(
-            f"more than {MAX_NODES} values (aliases expanding too far?)", node.start_mark
-        )
-    if depth > MAX_DEPTH:
-        raise _Refused(f"nested more than {MAX_DEPTH} levels deep", node.start_mark)
-    places.values.setdefault(path, node.start_mark)
-    if node.tag not in _ALLOWED_TAGS | _LOOSE_TAGS:
-        tag = _printable(str(node.tag).replace("tag:yaml.org,2002:", "!!"))
-        raise _Refused(f"the tag {tag} is not allowed in a routine", node.start_mark)
-    if isinstance(node, yaml.MappingNode):
-        out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if (
-                not isinstance(key_node, yaml.ScalarNode)
-                or key_node.tag == "tag:yaml.org,2002:merge"
-            ):
-                raise _Refused("keys must be plain names", key_node.start_mark)
-            key = str(key_node.value)
-            if key in out:
-                raise _Refused(f"duplicate key {key!r}", key_node.start_mark)
-            places.keys[(*path, key)] = key_node.start_mark
-            out[key] = _to_python(loader, value_node, (*path, key), places, depth + 1)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _to_python(loader, item, (*path, i), places, depth + 1)
-            for i, item in enumerate(node.value)
-        ]
-    value = (
-        str(node.value) if node.tag in _LOOSE_TAGS else loader.construct_object(node, deep=False)
-    )
-    bad = _UNPRINTABLE.search(value) if isinstance(value, str) else None
-    if bad:
-        raise _Refused(
-            f"the text holds an unprintable character (U+{ord(bad.group()):04X}); "
-            "routine text must be plain, printable text",
-            node.start_mark,
-        )
-    return value
-
-
-# C0 and C1 control characters other than tab and line feed, and lone surrogates: none of them
-# belongs in a routine, and printed to a terminal they move the cursor, clear the screen or crash.
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-
-
-def _printable(text: str) -> str:
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
-def _parse(text: str, name: str, trusted: bool = False) -> tuple[Any, _Places]:
-    places = _Places(text, {}, {})
-    loader: Any = None
-    try:
-        loader = _trusted_loader()(text) if trusted else _Loader(text)
-        node = loader.get_single_node()
-        if node is None:
-            raise RoutineError(name, "the file is empty; a routine needs a title and exercises")
-        return _to_python(loader, node, (), places, 0), places
-    except _Refused as refused:
-        raise RoutineError(name, refused.message, *_line_col(refused.mark, text)) from None
-    except yaml.reader.ReaderError as err:
-        problem = f"not valid YAML: character {err.character!r} is not allowed"
-        raise RoutineError(name, problem, *_line_col_at(err.position, text)) from None
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        problem = (err.problem or err.context or "not valid YAML").strip()
-        if "expected a single document" in (err.context or ""):
-            problem = "only one YAML document is allowed in a routine file"
-        raise RoutineError(name, f"not valid YAML: {problem}", *_line_col(mark, text)) from None
-    except yaml.YAMLError as err:
-        raise RoutineError(name, f"not valid YAML: {err}".splitlines()[0]) from None
-    except RecursionError:
-        raise RoutineError(name, f"nested more than {MAX_DEPTH} levels deep") from None
-    finally:
-        if loader is not None:
-            loader.dispose()
-
-
-def _line_col(mark: Any, text: str) -> tuple[int | None, int | None]:
+def line_col(mark: Any, text: str) -> tuple[int | None, int | None]:
     """The mark's line and column as an editor counts them.
 
     YAML also breaks lines at U+0085, U+2028, U+2029 and a lone CR, which editors show inside a
@@ -316,10 +192,10 @@ def _line_col(mark: Any, text: str) -> tuple[int | None, int | None]:
     """
     if mark is None:
         return None, None
-    return _line_col_at(int(mark.index), text)
+    return line_col_at(int(mark.index), text)
 
 
-def _line_col_at(index: int, text: str) -> tuple[int, int]:
+def line_col_at(index: int, text: str) -> tuple[int, int]:
     index = min(index, len(text))
     start = text.rfind("\n", 0, index) + 1
     return text.count("\n", 0, index) + 1, index - start + 1
@@ -355,7 +231,7 @@ def _walk_mappings(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, dict[s
             yield from _walk_mappings(sub, (*path, i))
 
 
-def _check_keys(data: Any, places: _Places, name: str) -> None:
+def _check_keys(data: Any, places: Places, name: str) -> None:
     for path, mapping in _walk_mappings(data):
         struct = _struct_at(path)
         if struct is None:
@@ -370,7 +246,7 @@ def _check_keys(data: Any, places: _Places, name: str) -> None:
             msg += (
                 f"; did you mean {hint[0]!r}?" if hint else f"; expected one of: {', '.join(known)}"
             )
-            raise RoutineError(name, msg, *_line_col(places.keys.get((*path, key)), places.text))
+            raise RoutineError(name, msg, *line_col(places.keys.get((*path, key)), places.text))
 
 
 def _describe(path: Path_) -> str:
@@ -462,7 +338,7 @@ def _show(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _place(places: _Places, path: Path_) -> Any:
+def _place(places: Places, path: Path_) -> Any:
     while True:
         if path in places.values:
             return places.values[path]
@@ -471,7 +347,7 @@ def _place(places: _Places, path: Path_) -> Any:
         path = path[:-1]
 
 
-def _check_meaning(routine: Routine, places: _Places, name: str) -> None:
+def _check_meaning(routine: Routine, places: Places, name: str) -> None:
     for i, ex in enumerate(routine.exercises):
         where = ("exercises", i)
         if not ex.self_paced and ex.hold == 0 and ex.tempo.move + ex.tempo.release == 0:
@@ -479,7 +355,7 @@ def _check_meaning(routine: Routine, places: _Places, name: str) -> None:
                 name,
                 f"exercise {i + 1} ({ex.name}) has reps that take no time: give it a hold, "
                 "a tempo, or self_paced: true",
-                *_line_col(_place(places, where), places.text),
+                *line_col(_place(places, where), places.text),
             )
         seen: set[str] = set()
         for j, direction in enumerate(ex.directions):
@@ -487,7 +363,7 @@ def _check_meaning(routine: Routine, places: _Places, name: str) -> None:
                 raise RoutineError(
                     name,
                     f"direction {direction!r} is listed twice in exercise {i + 1}",
-                    *_line_col(_place(places, (*where, "directions", j)), places.text),
+                    *line_col(_place(places, (*where, "directions", j)), places.text),
                 )
             seen.add(direction)
 
@@ -495,7 +371,9 @@ def _check_meaning(routine: Routine, places: _Places, name: str) -> None:
 def parse_routine(text: str, name: str = "<routine>", *, trusted: bool = False) -> Routine:
     """Turn the text of a routine file into a Routine, or raise RoutineError. `trusted` is for
     the built-in routines only: it parses them with the faster, unguarded parser."""
-    data, places = _parse(text, name, trusted)
+    from coach.routine_yaml import read_yaml  # YAML is only needed when a file is read
+
+    data, places = read_yaml(text, name, trusted)
     if not isinstance(data, dict):
         raise RoutineError(
             name,
@@ -509,7 +387,7 @@ def parse_routine(text: str, name: str = "<routine>", *, trusted: bool = False) 
     except msgspec.ValidationError as err:
         reason, path = _msgspec_path(str(err))
         raise RoutineError(
-            name, _explain(reason, path, data), *_line_col(_place(places, path), places.text)
+            name, _explain(reason, path, data), *line_col(_place(places, path), places.text)
         ) from None
     _check_meaning(routine, places, name)
     from coach.plan import PlanTooLong, build_plan
@@ -518,7 +396,7 @@ def parse_routine(text: str, name: str = "<routine>", *, trusted: bool = False) 
         build_plan(routine)
     except PlanTooLong as err:
         raise RoutineError(
-            name, str(err), *_line_col(_place(places, ("exercises",)), places.text)
+            name, str(err), *line_col(_place(places, ("exercises",)), places.text)
         ) from None
     return routine
 

@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import coach.routine
+import coach.routine_yaml
 from coach.paths import builtin_routines_dir
 from coach.routine import (
     MAX_DEPTH,
@@ -660,13 +661,13 @@ def test_deep_nesting_stops_at_the_depth_limit(monkeypatch: pytest.MonkeyPatch) 
 def test_an_alias_bomb_stops_at_the_value_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     composed = count_composed(monkeypatch)
     converted = [0]
-    real = coach.routine._to_python
+    real = coach.routine_yaml._to_python
 
     def to_python(*args: Any) -> Any:
         converted[0] += 1
         return real(*args)
 
-    monkeypatch.setattr(coach.routine, "_to_python", to_python)
+    monkeypatch.setattr(coach.routine_yaml, "_to_python", to_python)
     with pytest.raises(RoutineError, match=f"more than {MAX_NODES} values"):
         parse_routine(billion_laughs(), "bomb.yaml")
     assert composed[0] < 200  # the document itself is small: a hundred nodes and aliases

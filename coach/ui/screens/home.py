@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from coach.catalog import Catalog, load_catalog
+from coach.catalog import Catalog, cache_path, load_catalog
 from coach.durations import minutes
 from coach.plan import build_plan
 from coach.plan_view import dosage
@@ -79,7 +79,8 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         # The routines are read here, so the first layout already holds them (filling them in
         # on mount would lay the screen out and draw it again).
-        catalog = load_catalog(self.coach.data_dir)
+        data = self.coach.data_dir
+        catalog = load_catalog(data, cache=cache_path(data))
         entries = sorted(catalog.entries, key=_sort_key)
         self.catalog = Catalog(tuple(entries), catalog.errors)
         yield Static(

@@ -67,9 +67,9 @@ def find_resume_offer(
 
 
 def _find_routine(routine_id: str, data_dir: Path) -> RoutineEntry | None:
-    from coach.catalog import load_catalog
+    from coach.catalog import cache_path, load_catalog
 
-    for entry in load_catalog(data_dir).entries:
+    for entry in load_catalog(data_dir, cache=cache_path(data_dir)).entries:
         if entry.id == routine_id:
             return entry
     return None
