@@ -232,3 +232,30 @@ async def test_no_audio_player_one_notice_and_the_session_completes(
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen) and app.screen.result.completed
     assert notices == [NO_PLAYER]
+
+
+async def test_the_session_bars_keep_no_clock_of_their_own(
+    clock: FakeClock, short_entry: RoutineEntry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The screen wakes itself at the next visible change. The stock progress bar would also
+    # wake once a second, for as long as it is shown, to update an estimate it never shows.
+    from textual.message_pump import MessagePump
+    from textual.widgets import ProgressBar
+
+    intervals: list[str] = []
+    real = MessagePump.set_interval
+
+    def set_interval(self: MessagePump, *args: object, **kwargs: object) -> object:
+        if isinstance(self, ProgressBar):
+            intervals.append(str(self.id))
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(MessagePump, "set_interval", set_interval)
+    app = app_for(clock, short_entry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await advance(pilot, clock, 6.5)
+        assert word(pilot) == "HOLD"
+        bars = list(app.screen.query("ProgressBar"))
+        assert len(bars) == 2
+    assert intervals == [], intervals

@@ -29,6 +29,7 @@ from coach.recorder import SessionRecorder
 from coach.routine import Exercise, RoutineEntry
 from coach.session import Event, EventKind, Session, SessionView, SetTally
 from coach.sound import cue_for
+from coach.ui.widgets.bar import PlainProgressBar
 from coach.ui.widgets.bigtext import BigText
 from coach.ui.widgets.footer import KeyFooter
 
@@ -161,13 +162,13 @@ class SessionScreen(Screen[SessionResult]):
         with Vertical(id="live"):
             yield BigText(id="word", max_scale=3)
             yield BigText(id="count", max_scale=6)
-            yield ProgressBar(id="step-bar", show_eta=False, show_percentage=False)
+            yield PlainProgressBar(id="step-bar", show_eta=False, show_percentage=False)
             yield Static(id="exercise")
             yield Static(id="where")
             yield Static(id="cues")
             yield Static(id="next")
             with Horizontal(id="progress-row"):
-                yield ProgressBar(id="routine-bar", show_eta=False, show_percentage=False)
+                yield PlainProgressBar(id="routine-bar", show_eta=False, show_percentage=False)
                 yield Static(id="times")
         yield Static(
             "Make the window larger (at least 40×12) to follow the session.",
