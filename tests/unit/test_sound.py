@@ -279,7 +279,8 @@ def test_plays_in_the_background(bin_dir: Path, log: Path, monkeypatch: pytest.M
     assert [block for _, block in started] == [False, False]
     for sound, _ in started:
         assert sound.subprocess.wait(timeout=10) == 0
-    assert logged(log) == [str(cue_path("rest")), str(cue_path("switch"))]
+    # Both players run at once, so either may write to the log first.
+    assert sorted(logged(log)) == sorted([str(cue_path("rest")), str(cue_path("switch"))])
 
 
 @posix_only
