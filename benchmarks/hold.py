@@ -23,6 +23,8 @@ from report import Figure, Row, median
 from startup import BARE_MARKERS, QUIET, bare_command, coach_command, home_markers
 from terminal import PtyProgram, player_env, stand_in_player, terminal_env
 
+from coach.catalog import cache_path, load_catalog
+
 ROUTINE = """\
 title: Benchmark hold
 get_ready: 2
@@ -60,6 +62,8 @@ def one_run(folder: Path, termdown: str | None, window: float) -> dict[str, floa
     routines = folder / "data" / "routines"
     routines.mkdir(parents=True, exist_ok=True)
     (routines / "zz-benchmark-hold.yaml").write_text(ROUTINE)
+    # As after any earlier start: the routine cache is in place (the first start writes it).
+    load_catalog(folder / "data", cache=cache_path(folder / "data"))
     with ExitStack() as stack:
         coach = stack.enter_context(PtyProgram(coach_command(), env))
         bare = stack.enter_context(PtyProgram(bare_command(), env))

@@ -60,15 +60,18 @@ HIGH_CONTRAST = Theme(
 
 
 SETTLE_COLLECTOR = 0.5
-"""Seconds after the first frame before the garbage collector is turned back on."""
+"""Seconds after the first frame before the garbage collector is turned back on (sooner if a
+session or the history screen opens)."""
 
 
-def _settle_collector() -> None:
-    """Collect start-up's garbage once, so later screens reuse its memory; keep what is left
-    (nearly all of it lives as long as the process) out of later collections; collect again."""
-    gc.collect()
-    gc.freeze()
-    gc.enable()
+def settle_collector() -> None:
+    """If start-up turned the collector off: collect start-up's garbage once, so the screens
+    to come reuse its memory; keep what is left (nearly all of it lives as long as the process)
+    out of later collections; turn the collector back on."""
+    if not gc.isenabled():
+        gc.collect()
+        gc.freeze()
+        gc.enable()
 
 
 class CoachApp(App[int]):
@@ -128,7 +131,7 @@ class CoachApp(App[int]):
 
     def _after_first_frame(self) -> None:
         if not gc.isenabled():  # the command line turned it off for start-up
-            self.set_timer(SETTLE_COLLECTOR, _settle_collector)
+            self.set_timer(SETTLE_COLLECTOR, settle_collector)
         if self._store is not None:
             self._history_ready()
         else:
@@ -205,6 +208,7 @@ class CoachApp(App[int]):
     def show_history(self) -> None:
         from coach.ui.screens.history import HistoryScreen
 
+        settle_collector()
         self.push_screen(HistoryScreen(), lambda _: self._history_closed())
 
     def _history_closed(self) -> None:
@@ -218,6 +222,7 @@ class CoachApp(App[int]):
     ) -> None:
         from coach.ui.screens.session import SessionScreen
 
+        settle_collector()
         screen = SessionScreen(entry, start_index, resumed_from=resumed_from)
         self.session_screen = screen
         self.push_screen(screen, self._session_over)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+
 import pytest
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Button
 
+import coach.ui.app
 from coach.clock import FakeClock
-from coach.ui.app import CALM, CoachApp
+from coach.ui.app import CALM, CoachApp, settle_collector
 from coach.ui.widgets.footer import KeyFooter
 
 from .conftest import app_for
@@ -72,3 +76,37 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change() -> None:
         await pilot.pause()
         assert "Shown" in shown(app)
         assert list(footer.children) != keys
+
+
+@pytest.fixture
+def collector_off() -> Iterator[None]:
+    """As the command line leaves it for start-up: the collector off."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+def test_settling_turns_the_collector_back_on_and_freezes_what_start_up_made(
+    collector_off: None,
+) -> None:
+    settle_collector()
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    assert frozen > 0
+    settle_collector()  # once only
+    assert gc.get_freeze_count() == frozen
+
+
+async def test_the_collector_is_back_on_once_a_session_opens(
+    clock: FakeClock, collector_off: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(coach.ui.app, "SETTLE_COLLECTOR", 3600.0)  # the timer must not do it
+    app = app_for(clock, None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert not gc.isenabled()
+        await pilot.press("enter")
+        assert gc.isenabled()
