@@ -89,13 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     # Start-up makes a great many objects, most of them living as long as the process, and
     # collecting among them only delays the first frame (by 40-100 ms here, one full collection
-    # alone 20-30 ms). The collector stays off until the app has drawn Home and gone idle; the
-    # app then collects once, freezes what is left and turns it back on. The printing commands
-    # never need it.
+    # alone 20-30 ms). The collector stays off until the app has drawn Home and gone idle, or a
+    # session opens; the app then collects once, freezes what is left and turns it back on.
+    # The printing commands never need it.
     gc.disable()
-    args = build_parser().parse_args(argv)
     try:
-        return _dispatch(args)
+        return _dispatch(build_parser().parse_args(argv))
     except UserError as err:
         print(f"coach: {err}", file=sys.stderr)
         return 1
@@ -103,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        gc.enable()  # for a caller that goes on (tests call main directly)
 
 
 def _dispatch(args: argparse.Namespace) -> int:

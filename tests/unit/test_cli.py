@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -183,3 +185,14 @@ def test_sounds_without_any_player_says_so(tmp_path: Path) -> None:
     assert out.returncode == 1
     assert out.stderr.startswith("coach: sound is off: no audio player found")
     assert "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("args", [["list"], ["plan", "nope"], ["--version"]])
+def test_the_command_line_leaves_the_collector_on_for_its_caller(
+    args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from coach.cli import main
+
+    with pytest.raises(SystemExit) if args == ["--version"] else nullcontext():
+        main(args)
+    assert gc.isenabled()
