@@ -251,3 +251,20 @@ async def test_terminal_signals_end_the_session_in_history(
         assert detail.session.status == status
         assert [(s.side, s.skipped) for s in detail.sets] == sides
         assert app.return_code == 128 + (15 if name == "SIGTERM" else 1)
+
+
+async def test_esc_saves_the_check_in_and_goes_home(clock: FakeClock) -> None:
+    store = MemoryStore()
+    app = make_app(clock=clock, beeper=NullBeeper(), store=store)  # from Home: it stays open
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter", "enter")  # the first routine, then begin
+        await advance(pilot, clock, 60)
+        await pilot.press("q", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("4", "escape", "escape")  # the second Esc before the screen has gone
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    detail = store.detail(only_session(store))
+    assert detail is not None and detail.session.pain_after == 4

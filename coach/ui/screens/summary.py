@@ -63,7 +63,7 @@ class SummaryScreen(Screen[None]):
         self.result = result
         recorder = result.recorder
         self.checking_in = recorder is not None and recorder.session_id is not None
-        self._closed = False
+        self._done = False  # saved and closing; not `_closed`, which Textual uses
 
     def compose(self) -> ComposeResult:
         result = self.result
@@ -135,9 +135,9 @@ class SummaryScreen(Screen[None]):
             box.focus()
 
     def action_close(self) -> None:
-        if self._closed:  # a second Esc or Enter before the screen has gone
+        if self._done:  # a second Esc or Enter before the screen has gone
             return
-        self._closed = True
+        self._done = True
         recorder = self.result.recorder
         if self.checking_in and recorder is not None:
             recorder.check_in(
