@@ -184,14 +184,35 @@ class HistoryStore:
         return cursor.lastrowid
 
     def record_set(self, session_id: int, entry: SetRecord) -> None:
-        """Commit one finished or skipped set and move the session's progress pointer to it."""
+        """Commit one finished or skipped set and move the session's progress pointer to it.
+
+        A set already saved in this session (gone back to and done again) keeps one row, with
+        the most reps and holds of its tries; it counts as skipped only if every try was."""
         if entry.side not in (None, "left", "right"):
             raise ValueError(f"side is left, right or None, not {entry.side!r}")
         with self._transaction("save the set") as db:
-            db.execute(
-                f"INSERT INTO sets (session_id, {SET_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (session_id, *set_values(entry)),
-            )
+            saved = db.execute(
+                "SELECT id FROM sets WHERE session_id = ? AND exercise_index = ?"
+                " AND set_number = ? AND side IS ? AND direction IS ?",
+                (session_id, entry.exercise_index, entry.set_number, entry.side, entry.direction),
+            ).fetchone()
+            if saved is None:
+                db.execute(
+                    f"INSERT INTO sets (session_id, {SET_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (session_id, *set_values(entry)),
+                )
+            else:
+                db.execute(
+                    "UPDATE sets SET reps = max(reps, ?), holds = max(holds, ?),"
+                    " skipped = min(skipped, ?), recorded_at = ? WHERE id = ?",
+                    (
+                        entry.reps,
+                        entry.holds,
+                        int(entry.skipped),
+                        to_text(entry.recorded_at),
+                        saved[0],
+                    ),
+                )
             db.execute(
                 "UPDATE sessions SET exercise_index = ?, set_number = ? WHERE id = ?",
                 (entry.exercise_index, entry.set_number, session_id),

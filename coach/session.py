@@ -366,5 +366,16 @@ class Session:
         if tally is None:
             return []
         tally = replace(tally, skipped=skipped and tally.reps < tally.reps_planned)
-        self.records.append(tally)
+        for i, earlier in enumerate(self.records):
+            if earlier.block == tally.block:  # gone back to and done again: one record, the best
+                tally = replace(
+                    tally,
+                    reps=max(earlier.reps, tally.reps),
+                    holds=max(earlier.holds, tally.holds),
+                    skipped=earlier.skipped and tally.skipped,
+                )
+                self.records[i] = tally
+                break
+        else:
+            self.records.append(tally)
         return [Event(EventKind.SET_DONE, self.index, step, at, tally=tally)]

@@ -329,6 +329,31 @@ def test_each_set_is_committed_before_the_session_ends(store: HistoryStore, path
     assert seen.fetchall() == [("running", 3, 1, 1)]
 
 
+@pytest.mark.parametrize("memory", [False, True], ids=["file", "memory"])
+def test_a_set_saved_again_keeps_one_row_with_the_best_of_its_tries(
+    store: HistoryStore, memory: bool
+) -> None:
+    db: Store = MemoryStore() if memory else store
+    session = db.start_session("low-back", "Low back", T0, planned_sets=3)
+    for side in ("left", "right"):
+        db.record_set(session, SetRecord(0, "clamshell", 1, T0, side=side, reps=10, holds=10))
+    again = [  # the left side gone back to: half done, then skipped; then not at all
+        SetRecord(0, "clamshell", 1, T0, side="left", reps=4, holds=4, skipped=True),
+        SetRecord(0, "clamshell", 1, T0, side="left", reps=0, holds=0, skipped=True),
+    ]
+    for entry in again:
+        db.record_set(session, entry)
+    db.record_set(session, SetRecord(1, "bridge", 1, T0, reps=0, skipped=True))
+    db.record_set(session, SetRecord(1, "bridge", 1, T0, reps=5))
+    detail = db.detail(session)
+    assert detail is not None
+    assert [(s.exercise, s.side, s.reps, s.holds, s.skipped) for s in detail.sets] == [
+        ("clamshell", "left", 10, 10, False),
+        ("clamshell", "right", 10, 10, False),
+        ("bridge", None, 5, 0, False),
+    ]
+
+
 def test_wrong_values_are_refused(store: HistoryStore) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         store.start_session("r", "R", datetime(2024, 3, 6, 9))

@@ -425,3 +425,27 @@ def test_next_due_points_at_the_next_countdown_or_boundary() -> None:
     assert session.next_due() == 106.0  # 1-second move: no countdown
     session.pause()
     assert session.next_due() is None
+
+
+def test_a_set_gone_back_to_keeps_one_record_with_the_best_of_its_tries() -> None:
+    session, clock = make(
+        "  - name: A\n    sets: 2\n    reps: 2\n    hold: 1\n    rest: 5\n"
+        "    tempo: {move: 1, release: 1}\n  - name: B\n    reps: 1\n    self_paced: true\n"
+    )
+    session.start()
+    clock.advance(5 + 2 * 3 + 1)  # get ready, then set 1 done, into the rest
+    session.tick()
+    assert [(r.set, r.reps, r.skipped) for r in session.records] == [(1, 2, False)]
+    session.previous()  # back to set 1, done again in part, then skipped
+    clock.advance(3)
+    session.tick()
+    session.next()
+    assert [(r.set, r.reps, r.skipped) for r in session.records] == [(1, 2, False)]
+    session.next()  # the rest
+    session.next()  # set 2, skipped untouched
+    session.previous()  # back to set 2's start, still one record for it
+    session.next()
+    assert [(r.set, r.reps, r.skipped) for r in session.records] == [
+        (1, 2, False),
+        (2, 0, True),
+    ]
