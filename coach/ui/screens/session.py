@@ -52,6 +52,7 @@ class SessionResult:
     elapsed: float = 0.0
     completed: bool = False
     recorder: SessionRecorder | None = None
+    start_index: int = 0  # where a resumed session picked up; what came before is not its own
 
 
 def step_bar_steps(seconds: float) -> int:
@@ -333,6 +334,7 @@ class SessionScreen(Screen[SessionResult]):
                 elapsed=self.session.elapsed(),
                 completed=completed,
                 recorder=self.recorder,
+                start_index=self._start_index,
             )
         )
 

@@ -24,7 +24,12 @@ def summary_table(result: SessionResult) -> Table:
     table.add_column("reps", justify="right")
     table.add_column("skipped", justify="right")
     for i, name in enumerate(result.plan.exercise_names):
-        planned = [b for b in result.plan.blocks if b.exercise_index == i]
+        # A resumed session plans only what was left: the sets done before are not its own.
+        planned = [
+            b for b in result.plan.blocks if b.exercise_index == i and b.end > result.start_index
+        ]
+        if not planned:
+            continue
         records = [r for r in result.records if r.exercise_index == i]
         full = sum(1 for r in records if not r.skipped)
         reps = sum(r.reps for r in records)
@@ -36,6 +41,11 @@ def summary_table(result: SessionResult) -> Table:
             Text(str(skipped), style="bold" if skipped else "dim"),
         )
     return table
+
+
+def planned_seconds(result: SessionResult) -> float:
+    """The plan's time from where the session began (all of it, unless it was resumed)."""
+    return result.plan.seconds_after(result.start_index - 1)
 
 
 SCALE_FIELDS = ("pain-after", "effort")
@@ -72,7 +82,7 @@ class SummaryScreen(Screen[None]):
             yield Static(Text(headline, style="bold"), id="summary-title")
             yield Static(
                 f"{result.entry.routine.title} · {spoken(result.elapsed)} "
-                f"(planned {spoken(result.plan.total_seconds)})",
+                f"(planned {spoken(planned_seconds(result))})",
                 id="summary-time",
             )
             yield Static(summary_table(result), id="summary-table")
