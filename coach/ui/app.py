@@ -200,9 +200,11 @@ class CoachApp(App[int]):
             else:
                 self.start_session(offer.entry, offer.start_index, resumed_from=offer.session.id)
             return
+        if self.start_routine is None:
+            return  # "Not now" on Home: asked again next time, until a newer session of it
         from coach.history import HistoryError
 
-        with contextlib.suppress(HistoryError):  # declined: do not ask about this one again
+        with contextlib.suppress(HistoryError):  # "Start over": do not ask about this one again
             self.history().dismiss(offer.session.id)
 
     def show_history(self) -> None:

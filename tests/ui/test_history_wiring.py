@@ -201,6 +201,26 @@ async def test_home_offers_to_resume_a_built_in_routine(
         assert step.side == "right"
 
 
+async def test_not_now_on_home_asks_again_next_time(
+    clock: FakeClock, low_back: RoutineEntry
+) -> None:
+    store = MemoryStore()
+    start = clock.wall() - timedelta(minutes=30)
+    old = store.start_session("low-back", low_back.routine.title, start)
+    first = low_back.routine.exercises[0].name
+    store.record_set(old, SetRecord(0, first, 1, start + timedelta(minutes=2), side="left"))
+    store.finish_session(old, start + timedelta(minutes=2), "interrupted")
+    for key in ("n", "escape"):
+        app = make_app(clock=clock, beeper=NullBeeper(), store=store)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, ResumeScreen), key
+            await pilot.press(key)
+            assert isinstance(app.screen, HomeScreen)
+    record = store.resumable("low-back", clock.wall())
+    assert record is not None and record.id == old
+
+
 async def test_nothing_to_resume_leaves_home_alone(clock: FakeClock) -> None:
     app = make_app(clock=clock, beeper=NullBeeper(), store=MemoryStore())
     async with app.run_test(size=(80, 24)) as pilot:
