@@ -206,6 +206,23 @@ async def test_a_damaged_history_file_says_so_and_is_left_alone(data_dir: Path) 
     assert path.read_bytes() == garbage
 
 
+async def test_sessions_kept_in_memory_are_not_shown_as_saved(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True)
+    (data_dir / "history.db").write_bytes(b"not a database at all " * 100)
+    app = make_app(clock=FakeClock(), beeper=NullBeeper(), data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        store = app.history()
+        assert app.history_problem
+        session = store.start_session("quick", "Quick check", NOW - timedelta(minutes=5))
+        store.finish_session(session, NOW, "stopped")
+        await pilot.press("h")
+        title = str(app.screen.query_one("#history-title", Static).render())
+        assert "not saved: only this run's sessions" in title
+        assert app.screen.query_one(DataTable).row_count == 1
+
+
 async def test_the_next_hundred_load_at_the_last_row() -> None:
     store = MemoryStore()
     store.import_sessions(sample_sessions(150, NOW - timedelta(days=200), sets_each=2))

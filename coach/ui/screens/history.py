@@ -122,6 +122,14 @@ class HistoryScreen(Screen[None]):
         self.query_one("#history-stats", Static).update(
             stats_line(store.streak(today), store.sessions_this_week(today), self.total)
         )
+        if self.coach.history_problem:  # the sessions of this run only, kept in memory
+            self.query_one("#history-title", Static).update(
+                Text.assemble(
+                    ("coach", "bold"),
+                    ("  ·  history", "dim"),
+                    ("  ·  not saved: only this run's sessions", "bold"),
+                )
+            )
         calendar = self.query_one(ActivityCalendar)
         calendar.show(today, store.calendar(today, weeks=WEEKS))
         self.query_one("#calendar-box").border_subtitle = calendar.legend()
