@@ -1,4 +1,4 @@
-"""How lengths of time are written for people."""
+"""How lengths of time, and counts of things, are written for people."""
 
 from __future__ import annotations
 
@@ -40,3 +40,8 @@ def ago(seconds: float) -> str:
         return f"{mins} min"
     hours, mins = divmod(mins, 60)
     return f"{hours} h {mins} min" if mins else f"{hours} h"
+
+
+def plural(count: int, word: str) -> str:
+    """ "1 exercise", "3 exercises", "1,200 sessions"."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"

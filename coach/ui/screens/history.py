@@ -19,6 +19,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from coach.durations import plural
 from coach.history_schema import SessionDetail, SessionSummary, SetRecord, Store
 from coach.history_view import (
     done_text,
@@ -46,10 +47,6 @@ EMPTY = "No sessions yet — finish a routine and it shows up here."
 FIXED_COLUMNS = {"Date": 17, "Min": 3, "Done": 4, "Pain": 6, "Status": 11}
 # A cell of padding each side of every column, the table's border and its scrollbar.
 TABLE_EXTRA = 2 * (len(FIXED_COLUMNS) + 1) + 2 + 2
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def stats_line(streak: int, this_week: int, total: int) -> Text:

@@ -13,7 +13,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.catalog import Catalog, cache_path, load_catalog
-from coach.durations import minutes
+from coach.durations import minutes, plural
 from coach.plan import build_plan
 from coach.plan_view import dosage
 from coach.routine import RoutineEntry
@@ -34,7 +34,7 @@ def option_prompt(entry: RoutineEntry) -> Text:
     routine = entry.routine
     total = build_plan(routine, entry.id).total_seconds
     text = Text(routine.title, style="bold")
-    text.append(f"\n{minutes(total)} · {len(routine.exercises)} exercises", style="dim")
+    text.append(f"\n{minutes(total)} · {plural(len(routine.exercises), 'exercise')}", style="dim")
     if routine.tags:
         text.append(" · " + ", ".join(routine.tags[:3]), style="dim")
     return text

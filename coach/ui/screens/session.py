@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ProgressBar, Static
 
-from coach.durations import clock, seconds_text, spoken
+from coach.durations import clock, plural, seconds_text, spoken
 from coach.plan import Plan, Step, build_plan
 from coach.plan_view import dosage, step_label
 from coach.recorder import SessionRecorder
@@ -195,7 +195,7 @@ class SessionScreen(Screen[SessionResult]):
             text.append(f"{step.exercise}{' · ' + where if where else ''}\n\n")
         remaining = self.plan.seconds_after(self._start_index - 1)
         text.append(f"{spoken(remaining)}", style="bold")
-        text.append(f" · {len(routine.exercises)} exercises, paced for you. ")
+        text.append(f" · {plural(len(routine.exercises), 'exercise')}, paced for you. ")
         text.append("Space pauses, n skips, p goes back, q stops.")
         return text
 
