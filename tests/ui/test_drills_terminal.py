@@ -263,3 +263,26 @@ async def test_home_and_quitting_in_a_tiny_terminal(clock: FakeClock, holds: Rou
         assert isinstance(app.screen, SummaryScreen)
         assert not app.screen.result.completed
         assert len(screen_text(app).split("\n")) == size[1]
+
+
+@pytest.mark.parametrize("size", [(40, 12), (40, 14), (80, 15)])
+async def test_a_short_window_still_shows_where_you_are_and_a_whole_countdown(
+    clock: FakeClock, holds: RoutineEntry, size: tuple[int, int]
+) -> None:
+    app = app_for(clock, holds)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("enter")
+        clock.advance(5 + 1 + 10)  # ten seconds into the first hold: 20 left
+        screen = session_screen(pilot)
+        screen.tick()
+        await pilot.pause()
+        assert screen.has_class("-short")
+        bottom = size[1] - 1  # the footer's row
+        for widget_id in ("#word", "#count", "#exercise", "#where", "#times"):
+            region = screen.query_one(widget_id).region
+            assert region.height >= 1 and region.bottom <= bottom, (widget_id, region)
+        count = screen.query_one("#count", BigText)
+        assert count.text == "20"
+        width, height = count.content_size
+        assert count.scale_for(width, height) >= 1  # block digits, and all of their rows
+        assert "Rep 1/2" in str(screen.query_one("#where").render())

@@ -55,6 +55,10 @@ class SessionResult:
     start_index: int = 0  # where a resumed session picked up; what came before is not its own
 
 
+SHORT_HEIGHT = 16
+"""Below this many rows the session screen drops its cues and the next step."""
+
+
 def step_bar_steps(seconds: float) -> int:
     """How finely the step bar moves: ten times a second in short steps, once a second in long
     ones (in step with the countdown), never more finely than a hundredth."""
@@ -258,6 +262,9 @@ class SessionScreen(Screen[SessionResult]):
     def _check_size(self) -> None:
         width, height = self.app.size
         self.set_class(width < self.coach.MIN_WIDTH or height < self.coach.MIN_HEIGHT, "-too-small")
+        # A short window keeps the word, the count, the exercise, where you are and the time;
+        # the cues and what comes next give way, and the word may shrink to plain letters.
+        self.set_class(height < SHORT_HEIGHT, "-short")
 
     # ------------------------------------------------------------------ the loop
 
