@@ -98,6 +98,7 @@ class CoachApp(App[int]):
         super().__init__()
         self.clock = clock
         self.beeper = beeper
+        self.sound_off: str | None = None  # why sound cannot be turned on (COACH_SOUND=off)
         self.data_dir = data_dir
         self.start_routine = routine
         self.start = start
@@ -290,12 +291,14 @@ def make_app(
     from coach.paths import data_dir as default_data_dir
     from coach.sound import NullBeeper, PlaysoundBeeper, sound_enabled_from_env
 
+    sound_off = None
     if beeper is None:
         on = sound_enabled_from_env(os.environ)
         beeper = PlaysoundBeeper() if on else NullBeeper()
         mute = mute or not on  # COACH_SOUND=off: say "sound off" on screen too
+        sound_off = None if on else f"COACH_SOUND is {os.environ.get('COACH_SOUND', '')!r}"
     beeper.muted = beeper.muted or mute
-    return CoachApp(
+    app = CoachApp(
         clock=clock or MonotonicClock(),
         beeper=beeper,
         data_dir=data_dir or default_data_dir(),
@@ -303,3 +306,5 @@ def make_app(
         store=store,
         start=start,
     )
+    app.sound_off = sound_off
+    return app

@@ -211,6 +211,20 @@ async def test_mute_key_toggles_sound(clock: FakeClock, short_entry: RoutineEntr
         assert not beeper.muted and "sound on" in str(app.screen.query_one("#top").render())
 
 
+async def test_mute_key_cannot_turn_on_sound_the_environment_turned_off(
+    clock: FakeClock, short_entry: RoutineEntry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COACH_SOUND", "off")
+    notices: list[str] = []
+    monkeypatch.setattr(SessionScreen, "notify", lambda self, msg, **kw: notices.append(msg))
+    app = make_app(clock=clock, routine=short_entry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "m")
+        assert app.beeper.muted
+        assert "sound off" in str(app.screen.query_one("#top").render())
+        assert notices == ["Sound stays off: COACH_SOUND is 'off'."]
+
+
 async def test_no_audio_player_one_notice_and_the_session_completes(
     clock: FakeClock, short_entry: RoutineEntry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -494,6 +494,9 @@ class SessionScreen(Screen[SessionResult]):
 
     def action_mute(self) -> None:
         beeper = self.coach.beeper
+        if beeper.muted and self.coach.sound_off:
+            self.notify(f"Sound stays off: {self.coach.sound_off}.", timeout=4)
+            return
         beeper.muted = not beeper.muted
         self._update_top()
         self.notify("Sound off" if beeper.muted else "Sound on", timeout=2)
