@@ -120,6 +120,31 @@ async def test_check_in_after_the_session(clock: FakeClock, short_entry: Routine
     assert app.return_code == 0
 
 
+async def test_esc_with_a_value_off_the_scale_warns_once_then_leaves_it_out(
+    clock: FakeClock, short_entry: RoutineEntry
+) -> None:
+    store = MemoryStore()
+    app = make_app(clock=clock, beeper=NullBeeper(), routine=short_entry, store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await advance(pilot, clock, 5 + 4 * 2 + 1)
+        await pilot.press("q", "y")
+        await pilot.pause()
+        summary = app.screen
+        assert isinstance(summary, SummaryScreen)
+        await pilot.press("4", "enter", "1", "2", "escape")  # effort 12
+        await pilot.pause()
+        assert app.screen is summary
+        assert summary.focused is not None and summary.focused.id == "effort"
+        await pilot.press("escape")
+        await pilot.pause()
+    detail = store.detail(only_session(store))
+    assert detail is not None
+    assert (detail.session.pain_after, detail.session.effort) == (4, None)
+    assert app.return_code == 0
+
+
 def cut_off(store: Store, clock: FakeClock, routine_id: str, title: str, sets: list[str]) -> int:
     """A session of an hour ago that saved these sides of set 1 of its first exercise."""
     start = clock.wall() - timedelta(hours=1)

@@ -74,6 +74,7 @@ class SummaryScreen(Screen[None]):
         recorder = result.recorder
         self.checking_in = recorder is not None and recorder.session_id is not None
         self._done = False  # saved and closing; not `_closed`, which Textual uses
+        self._warned = False  # told once about a value out of range
 
     def compose(self) -> ComposeResult:
         result = self.result
@@ -146,6 +147,22 @@ class SummaryScreen(Screen[None]):
 
     def action_close(self) -> None:
         if self._done:  # a second Esc or Enter before the screen has gone
+            return
+        wrong = [
+            field_id
+            for field_id in SCALE_FIELDS
+            if self._typed(field_id).strip() and scale_value(self._typed(field_id)) is None
+        ]
+        if wrong and not self._warned and self.checking_in:
+            # Once: a value that cannot be saved is shown, not silently dropped.
+            self._warned = True
+            box = self._box(wrong[0])
+            if box is not None:
+                box.focus()
+            self.notify(
+                "Give a whole number from 0 to 10, or leave it empty; Esc again leaves it out.",
+                timeout=6,
+            )
             return
         self._done = True
         recorder = self.result.recorder
