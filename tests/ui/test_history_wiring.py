@@ -93,16 +93,23 @@ async def test_enter_alone_skips_the_check_in(clock: FakeClock, short_entry: Rou
         assert detail is not None and detail.session.pain_before is None
 
 
+async def stop_at_the_summary(pilot: Pilot[int], clock: FakeClock) -> SummaryScreen:
+    """Begin, do the first set, then quit with q, y: the summary with its check-in."""
+    await pilot.pause()
+    await pilot.press("enter")
+    await advance(pilot, clock, 5 + 4 * 2 + 1)
+    await pilot.press("q", "y")
+    await pilot.pause()
+    summary = pilot.app.screen
+    assert isinstance(summary, SummaryScreen)
+    return summary
+
+
 async def test_check_in_after_the_session(clock: FakeClock, short_entry: RoutineEntry) -> None:
     store = MemoryStore()
     app = make_app(clock=clock, beeper=NullBeeper(), routine=short_entry, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await advance(pilot, clock, 5 + 4 * 2 + 1)
-        await pilot.press("q", "y")
-        await pilot.pause()
-        assert isinstance(app.screen, SummaryScreen)
+        await stop_at_the_summary(pilot, clock)
         await pilot.press("1", "1", "enter")  # 11 is off the scale: it stays on pain
         assert app.screen.focused is not None and app.screen.focused.id == "pain-after"
         await pilot.press("backspace", "enter", "8", "enter")
@@ -126,13 +133,7 @@ async def test_esc_with_a_value_off_the_scale_warns_once_then_leaves_it_out(
     store = MemoryStore()
     app = make_app(clock=clock, beeper=NullBeeper(), routine=short_entry, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await advance(pilot, clock, 5 + 4 * 2 + 1)
-        await pilot.press("q", "y")
-        await pilot.pause()
-        summary = app.screen
-        assert isinstance(summary, SummaryScreen)
+        summary = await stop_at_the_summary(pilot, clock)
         await pilot.press("4", "enter", "1", "2", "escape")  # effort 12
         await pilot.pause()
         assert app.screen is summary
