@@ -94,11 +94,12 @@ class CoachApp(App[int]):
         routine: RoutineEntry | None = None,
         store: Store | None = None,
         start: Start = "home",
+        sound_off: str | None = None,
     ) -> None:
         super().__init__()
         self.clock = clock
         self.beeper = beeper
-        self.sound_off: str | None = None  # why sound cannot be turned on (COACH_SOUND=off)
+        self.sound_off = sound_off  # why sound cannot be turned on (COACH_SOUND=off)
         self.data_dir = data_dir
         self.start_routine = routine
         self.start = start
@@ -298,13 +299,12 @@ def make_app(
         mute = mute or not on  # COACH_SOUND=off: say "sound off" on screen too
         sound_off = None if on else f"COACH_SOUND is {os.environ.get('COACH_SOUND', '')!r}"
     beeper.muted = beeper.muted or mute
-    app = CoachApp(
+    return CoachApp(
         clock=clock or MonotonicClock(),
         beeper=beeper,
         data_dir=data_dir or default_data_dir(),
         routine=routine,
         store=store,
         start=start,
+        sound_off=sound_off,
     )
-    app.sound_off = sound_off
-    return app

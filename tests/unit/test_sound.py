@@ -32,19 +32,24 @@ posix_only = pytest.mark.skipif(os.name != "posix", reason="stand-in players are
 # --- plain parts -------------------------------------------------------------------------------
 
 
-def test_importing_the_module_loads_neither_textual_nor_playsound3() -> None:
-    code = (
-        "import sys, coach.sound\n"
-        "print(sorted(m for m in ('textual', 'playsound3') if m in sys.modules))"
-    )
-    out = subprocess.run(
+def python(code: str, **env: str) -> str:
+    """What a fresh Python prints running `code` from the project folder."""
+    return subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
         text=True,
         check=True,
         cwd=Path(__file__).parents[2],
+        env={**os.environ, **env},
     ).stdout
-    assert out.strip() == "[]"
+
+
+def test_importing_the_module_loads_neither_textual_nor_playsound3() -> None:
+    code = (
+        "import sys, coach.sound\n"
+        "print(sorted(m for m in ('textual', 'playsound3') if m in sys.modules))"
+    )
+    assert python(code).strip() == "[]"
 
 
 def test_every_cue_has_a_meaning() -> None:
@@ -252,14 +257,7 @@ def test_playing_leaves_playsound3s_web_download_code_unloaded_until_used(
         "print(p.urllib.request.Request is urllib.request.Request)\n"
         f"{LOADED}\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=Path(__file__).parents[2],
-        env={**os.environ, "PATH": str(bin_dir)},
-    ).stdout.splitlines()
+    out = python(code, PATH=str(bin_dir)).splitlines()
     assert out == [
         "[]",
         "https://example.org/a.wav True",

@@ -22,11 +22,9 @@ class KeyFooter(Footer):
         # bindings, which is one more full layout and frame; the screen's keys are known
         # by the time the footer is composed, so it shows them from the start.
         self._bindings_ready = True
-        self._shown: Hashable = None
+        self._shown: Hashable = ()
 
     def _keys(self) -> Hashable:
-        if not self._bindings_ready:
-            return None
         palette = self.app.COMMAND_PALETTE_BINDING
         return tuple(
             (key, binding.description, binding.action, enabled, tooltip)
