@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from coach.clock import MonotonicClock
-from coach.history import FILE_NAME, HistoryStore
-from coach.history_schema import sample_sessions
+from coach.history.sqlite import FILE_NAME, HistoryStore
 from coach.sound import NullBeeper
+from coach.testing import sample_sessions
 from coach.ui.app import make_app
 from coach.ui.screens.history import HistoryScreen
 

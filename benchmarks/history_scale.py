@@ -29,8 +29,8 @@ H_KEY = b"h"
 
 def fill(data: Path, sessions: int) -> float:
     """A history file with `sessions` made-up sessions, one a day up to today; seconds taken."""
-    from coach.history import FILE_NAME, HistoryStore
-    from coach.history_schema import sample_sessions
+    from coach.history.sqlite import FILE_NAME, HistoryStore
+    from coach.testing import sample_sessions
 
     first = datetime.now().astimezone() - timedelta(days=sessions)
     started = time.perf_counter()
@@ -40,7 +40,7 @@ def fill(data: Path, sessions: int) -> float:
 
 
 def file_size(data: Path) -> int:
-    from coach.history import FILE_NAME
+    from coach.history.sqlite import FILE_NAME
 
     path = data / FILE_NAME
     with sqlite3.connect(path) as db:
@@ -74,8 +74,8 @@ def history_command(data: Path, env: dict[str, str]) -> float:
 
 def commits(data: Path, count: int) -> list[float]:
     """Seconds per `record_set`, for `count` sets in a new session."""
-    from coach.history import FILE_NAME, HistoryStore
-    from coach.history_schema import SetRecord
+    from coach.history.model import SetRecord
+    from coach.history.sqlite import FILE_NAME, HistoryStore
 
     times = []
     now = datetime.now().astimezone()

@@ -16,7 +16,7 @@ from coach import __version__
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from coach.history_schema import Store
+    from coach.history.model import Store
     from coach.routine import RoutineEntry
 
 
@@ -257,7 +257,8 @@ def cmd_history(data: Path, *, every: bool, export: str | None, output: str | No
     means no sessions yet, and is not created."""
     from datetime import datetime
 
-    from coach.history import FILE_NAME, HistoryError, HistoryStore, MemoryStore
+    from coach.history.model import HistoryError
+    from coach.history.sqlite import FILE_NAME, HistoryStore, MemoryStore
 
     path = data / FILE_NAME
     now = datetime.now().astimezone()
@@ -300,7 +301,9 @@ def cmd_history(data: Path, *, every: bool, export: str | None, output: str | No
 
 
 def _export_text(store: Store, kind: str) -> str:
-    return store.export_json() if kind == "json" else store.export_csv()
+    from coach.history.export import EXPORTS
+
+    return EXPORTS[kind](store)
 
 
 def _write_export(text: str, kind: str, output: str | None) -> None:

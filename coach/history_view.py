@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
+from rich.console import JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
-from coach.history_schema import SessionSummary
+from coach.history.model import SessionSummary
 
 MISSING = "–"
 STATUS_WORDS = {
@@ -54,24 +56,46 @@ def status_text(status: str) -> str:
     return STATUS_WORDS.get(status, status)
 
 
+@dataclass(frozen=True)
+class ListColumn:
+    """A column of the sessions list, the same in `coach history` and on the history screen."""
+
+    header: str
+    width: int | None  # None: the routine's title, which takes the width left over
+    justify: JustifyMethod
+    cell: Callable[[SessionSummary, datetime], str]
+    on_screen: bool = True  # the history screen leaves out what it has no room for at 80 columns
+
+
+LIST_COLUMNS: tuple[ListColumn, ...] = (
+    ListColumn("Date", 17, "left", lambda item, now: when(item.started_at, now)),
+    ListColumn("Routine", None, "left", lambda item, _: item.title),
+    ListColumn("Min", 3, "right", lambda item, _: minutes_text(item.minutes)),
+    ListColumn("Done", 4, "right", lambda item, _: done_text(item.done)),
+    ListColumn("Pain", 6, "left", lambda item, _: pain_text(item.pain_before, item.pain_after)),
+    ListColumn("Effort", 6, "right", lambda item, _: scale_text(item.effort), on_screen=False),
+    ListColumn("Status", 11, "left", lambda item, _: status_text(item.status)),
+)
+"""The sessions list's columns, in order."""
+
+
+def row_style(item: SessionSummary) -> str:
+    """Sessions that did not complete are dimmed."""
+    return "" if item.status == "completed" else "dim"
+
+
 def sessions_table(sessions: Sequence[SessionSummary], now: datetime) -> Table:
     """The latest sessions first, one row each."""
     table = Table(title="Sessions", title_justify="left", expand=False)
-    table.add_column("date", no_wrap=True)
-    table.add_column("routine", style="bold")
-    table.add_column("min", justify="right", no_wrap=True)
-    table.add_column("done", justify="right", no_wrap=True)
-    table.add_column("pain", no_wrap=True)
-    table.add_column("effort", justify="right", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    for item in sessions:
-        table.add_row(
-            when(item.started_at, now),
-            item.title,
-            minutes_text(item.minutes),
-            done_text(item.done),
-            pain_text(item.pain_before, item.pain_after),
-            scale_text(item.effort),
-            Text(status_text(item.status), style="" if item.status == "completed" else "dim"),
+    for column in LIST_COLUMNS:
+        table.add_column(
+            column.header.lower(),
+            justify=column.justify,
+            no_wrap=column.width is not None,
+            style="bold" if column.width is None else None,
         )
+    for item in sessions:
+        cells: list[str | Text] = [column.cell(item, now) for column in LIST_COLUMNS]
+        cells[-1] = Text(str(cells[-1]), style=row_style(item))
+        table.add_row(*cells)
     return table

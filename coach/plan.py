@@ -99,18 +99,6 @@ class Plan:
     def exercise_blocks(self, exercise_index: int) -> list[Block]:
         return [b for b in self.blocks if b.exercise_index == exercise_index]
 
-    def first_step_of_set(self, exercise_index: int, set_number: int) -> int:
-        """Where a session resumed at this set begins: the exercise's get-ready for set 1."""
-        for block in self.blocks:
-            if block.exercise_index == exercise_index and block.set == set_number:
-                if set_number == 1:
-                    break
-                return block.start
-        for i, step in enumerate(self.steps):
-            if step.exercise_index == exercise_index:
-                return i
-        raise ValueError(f"the plan has no exercise {exercise_index + 1}")
-
 
 def _other(side: str) -> str:
     return "right" if side == "left" else "left"

@@ -12,8 +12,9 @@ from datetime import datetime
 from typing import TypeVar
 
 from coach.clock import Clock
-from coach.history_schema import SetRecord, Store
-from coach.plan import Plan, Step
+from coach.history.model import SetRecord, Store
+from coach.plan import Plan
+from coach.resume import sets_left
 from coach.session import SetTally
 
 T = TypeVar("T")
@@ -38,7 +39,7 @@ class SessionRecorder:
         return self.session_id is not None and self.status is None
 
     def begin(self, pain_before: int | None = None, resumed_from: int | None = None) -> None:
-        planned = sum(1 for block in self.plan.blocks if block.end > self.start_index)
+        planned = len(sets_left(self.plan, self.start_index))
         self.session_id = self._try(
             lambda: self.store.start_session(
                 self.plan.routine_id,
@@ -105,7 +106,7 @@ class SessionRecorder:
         return self.problem
 
     def _try(self, write: Callable[[], T]) -> T | None:
-        from coach.history import HistoryError
+        from coach.history.model import HistoryError
 
         try:
             return write()
@@ -113,36 +114,3 @@ class SessionRecorder:
             if self.problem is None:
                 self.problem = str(exc)
             return None
-
-
-def resume_index(plan: Plan, last: SetRecord) -> int | None:
-    """Where to pick up after `last`, the latest set a session saved: the next set, led in by
-    the rest or side switch before it, or the next exercise's get-ready. None when nothing is left
-    or the routine has changed so that the set is not in it any more."""
-    blocks = plan.blocks
-    for number, block in enumerate(blocks):
-        if (block.exercise_index, block.set, block.side, block.direction) != (
-            last.exercise_index,
-            last.set_number,
-            last.side,
-            last.direction,
-        ) or plan.exercise_names[block.exercise_index] != last.exercise:
-            continue
-        if number + 1 >= len(blocks):
-            return None
-        following = blocks[number + 1]
-        if following.exercise_index != block.exercise_index:
-            return _first_step_of_exercise(plan.steps, following.exercise_index)
-        start = following.start
-        if start > 0 and _leads_in(plan.steps[start - 1], following.exercise_index):
-            return start - 1
-        return start
-    return None
-
-
-def _leads_in(step: Step, exercise_index: int) -> bool:
-    return step.exercise_index == exercise_index and step.phase in ("rest", "switch", "ready")
-
-
-def _first_step_of_exercise(steps: tuple[Step, ...], exercise_index: int) -> int:
-    return next(i for i, step in enumerate(steps) if step.exercise_index == exercise_index)

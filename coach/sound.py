@@ -59,7 +59,7 @@ WAIT_SECONDS = 10.0
 
 def cue_path(cue: str, sounds: Path | None = None) -> Path:
     """The WAV file for `cue`, in `sounds` or the bundled directory. Unknown cues are a bug."""
-    _check_cue(cue)
+    check_cue(cue)
     return (sounds or sounds_dir()) / f"{cue}.wav"
 
 
@@ -68,7 +68,7 @@ def sound_enabled_from_env(environ: Mapping[str, str]) -> bool:
     return environ.get("COACH_SOUND", "").strip().lower() not in _OFF_VALUES
 
 
-def _check_cue(cue: str) -> None:
+def check_cue(cue: str) -> None:
     if cue not in CUES:
         raise ValueError(f"unknown cue {cue!r}; cues are {', '.join(CUES)}")
 
@@ -101,7 +101,7 @@ class Beeper(Protocol):
         ...
 
 
-class _Notice:
+class NoticeOnce:
     """The one-notice bookkeeping shared by the beepers."""
 
     problem: str | None = None
@@ -118,7 +118,7 @@ class _Notice:
         """Nothing to get ready."""
 
 
-class NullBeeper(_Notice):
+class NullBeeper(NoticeOnce):
     """Silence. For sound turned off, and for snapshot tests."""
 
     def __init__(self) -> None:
@@ -131,44 +131,7 @@ class NullBeeper(_Notice):
         """Do nothing."""
 
 
-class Now(Protocol):
-    """Anything with a `now()`, such as the clocks in coach.clock."""
-
-    def now(self) -> float: ...
-
-
-class RecordingBeeper(_Notice):
-    """Records what would be played, for tests.
-
-    `played` lists `(cue, when)`, where `when` is `clock.now()` if a clock was given, else None.
-    Muted plays are not recorded. Pass `problem` to act like a beeper whose sound has failed,
-    so a test can check the app shows the notice once.
-    """
-
-    def __init__(self, clock: Now | None = None, problem: str | None = None) -> None:
-        self.muted = False
-        self.problem = problem
-        self.played: list[tuple[str, float | None]] = []
-        self.closed = False
-        self._clock = clock
-
-    @property
-    def cues(self) -> list[str]:
-        """Just the cue names from `played`, in order."""
-        return [cue for cue, _ in self.played]
-
-    def play(self, cue: str) -> None:
-        """Record the cue, unless muted. Unknown cues raise ValueError."""
-        _check_cue(cue)
-        if not self.muted:
-            self.played.append((cue, self._clock.now() if self._clock else None))
-
-    def close(self) -> None:
-        """Remember that the app closed the beeper."""
-        self.closed = True
-
-
-class PlaysoundBeeper(_Notice):
+class PlaysoundBeeper(NoticeOnce):
     """Plays cues with playsound3, in the background, from the calling thread.
 
     Call `prepare` and `play` from the app's event-loop thread, after the first frame: the first

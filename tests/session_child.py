@@ -16,13 +16,14 @@ import sys
 import time
 from pathlib import Path
 
-from coach.clock import FakeClock, MonotonicClock
-from coach.history import HistoryStore
-from coach.history_schema import SetRecord
+from coach.clock import MonotonicClock
+from coach.history.model import SetRecord
+from coach.history.sqlite import HistoryStore
 from coach.plan import build_plan
 from coach.recorder import SessionRecorder
 from coach.routine import RoutineEntry, parse_routine
 from coach.session import Session
+from coach.testing import FakeClock
 from tests.ui.conftest import SHORT
 
 

@@ -18,10 +18,10 @@ from textual.theme import Theme
 from coach.clock import Clock, MonotonicClock
 
 if TYPE_CHECKING:
-    from coach.history_schema import Store
+    from coach.history.model import Store
+    from coach.resume import Answer, ResumeOffer
     from coach.routine import RoutineEntry
     from coach.sound import Beeper
-    from coach.ui.screens.resume import ResumeOffer
     from coach.ui.screens.session import SessionResult, SessionScreen
 
 Start = Literal["home", "history"]
@@ -160,7 +160,10 @@ class CoachApp(App[int]):
         if offer is not None:
             from coach.ui.screens.resume import ResumeScreen
 
-            self.push_screen(ResumeScreen(offer, home=self.start_routine is None), self._resumed)
+            self.push_screen(
+                ResumeScreen(offer, home=self.start_routine is None),
+                lambda said: self._resumed(offer, said),
+            )
 
     # ------------------------------------------------------------------ history
 
@@ -169,7 +172,8 @@ class CoachApp(App[int]):
 
         Opening also closes, as interrupted, the sessions of coaches that are gone. Safe to call
         from the worker thread that opens it at start-up and from the event loop."""
-        from coach.history import HistoryError, MemoryStore, open_store
+        from coach.history.model import HistoryError
+        from coach.history.sqlite import MemoryStore, open_store
 
         with self._history_lock:
             if self._store is None:
@@ -187,27 +191,25 @@ class CoachApp(App[int]):
             return self._store
 
     def _resume_offer(self) -> ResumeOffer | None:
-        from coach.ui.screens.resume import find_resume_offer
+        from coach.resume import catalog_finder, find_offer
 
-        return find_resume_offer(self.history(), self.clock, self.data_dir, self.start_routine)
+        return find_offer(
+            self.history(), self.clock.wall(), self.start_routine, catalog_finder(self.data_dir)
+        )
 
-    def _resumed(self, choice: tuple[ResumeOffer, bool] | None) -> None:
-        if choice is None:
+    def _resumed(self, offer: ResumeOffer, said: Answer | None) -> None:
+        from coach.resume import Answer, answer
+
+        if said is None:
             return
-        offer, resume = choice
-        if resume:
-            screen = self.session_screen
-            if screen is not None and screen.entry.id == offer.entry.id:
-                screen.move_start(offer.start_index, offer.session.id)
-            else:
-                self.start_session(offer.entry, offer.start_index, resumed_from=offer.session.id)
+        answer(self.history(), offer, said)
+        if said is not Answer.RESUME:
             return
-        if self.start_routine is None:
-            return  # "Not now" on Home: asked again next time, until a newer session of it
-        from coach.history import HistoryError
-
-        with contextlib.suppress(HistoryError):  # "Start over": do not ask about this one again
-            self.history().dismiss(offer.session.id)
+        screen = self.session_screen
+        if screen is not None and screen.entry.id == offer.entry.id:
+            screen.move_start(offer.start_index, offer.session.id)
+        else:
+            self.start_session(offer.entry, offer.start_index, resumed_from=offer.session.id)
 
     def show_history(self) -> None:
         from coach.ui.screens.history import HistoryScreen

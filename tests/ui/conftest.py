@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from coach.catalog import resolve
-from coach.clock import FakeClock
 from coach.routine import RoutineEntry, parse_routine
-from coach.sound import NullBeeper, RecordingBeeper
+from coach.sound import NullBeeper
+from coach.testing import FakeClock, RecordingBeeper
 from coach.ui.app import CoachApp, make_app
 
 SHORT = """\

@@ -15,10 +15,10 @@ import pytest
 from textual.app import App
 from textual.pilot import Pilot
 
-from coach.clock import FakeClock
 from coach.plan import build_plan
 from coach.routine import RoutineEntry, parse_routine
 from coach.session import Session
+from coach.testing import FakeClock
 from coach.ui.screens.confirm import ConfirmScreen
 from coach.ui.screens.session import SessionScreen
 from coach.ui.screens.summary import SummaryScreen

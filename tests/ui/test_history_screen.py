@@ -13,10 +13,10 @@ import pytest
 from rich.console import Console
 from textual.widgets import DataTable, Static
 
-from coach.clock import FakeClock
-from coach.history import MemoryStore, SetRecord
-from coach.history_schema import sample_sessions
+from coach.history.model import SetRecord
+from coach.history.sqlite import MemoryStore
 from coach.sound import NullBeeper
+from coach.testing import FakeClock, sample_sessions
 from coach.ui.app import CoachApp, make_app
 from coach.ui.screens.history import HistoryScreen, SessionDetailScreen
 from coach.ui.screens.home import HomeScreen

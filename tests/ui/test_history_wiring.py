@@ -8,11 +8,12 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from coach.clock import FakeClock
-from coach.history import HistoryStore, MemoryStore
-from coach.history_schema import SetRecord, Store
+from coach.history.model import SetRecord, Store
+from coach.history.sqlite import HistoryStore, MemoryStore
+from coach.resume import offered_since
 from coach.routine import RoutineEntry
 from coach.sound import NullBeeper
+from coach.testing import FakeClock
 from coach.ui.app import CoachApp, make_app
 from coach.ui.screens.home import HomeScreen
 from coach.ui.screens.resume import ResumeScreen
@@ -200,7 +201,7 @@ async def test_starting_over_begins_at_the_top_and_stops_asking(
         screen = app.screen
         assert isinstance(screen, SessionScreen) and screen.session is not None
         assert screen.session.index == 0
-    assert store.resumable(None, clock.wall()) is None
+    assert store.resumable(None, offered_since(clock.wall())) is None
 
 
 async def test_home_offers_to_resume_a_built_in_routine(
@@ -243,7 +244,7 @@ async def test_not_now_on_home_asks_again_next_time(
             assert isinstance(app.screen, ResumeScreen), key
             await pilot.press(key)
             assert isinstance(app.screen, HomeScreen)
-    record = store.resumable("low-back", clock.wall())
+    record = store.resumable("low-back", offered_since(clock.wall()))
     assert record is not None and record.id == old
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from coach.clock import FakeClock
 from coach.routine import RoutineEntry
-from coach.sound import NO_PLAYER, PlaysoundBeeper, RecordingBeeper
+from coach.sound import NO_PLAYER, PlaysoundBeeper
+from coach.testing import FakeClock, RecordingBeeper
 from coach.ui.app import make_app
 from coach.ui.screens.confirm import ConfirmScreen
 from coach.ui.screens.home import HomeScreen

@@ -6,8 +6,8 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from coach.clock import FakeClock
 from coach.routine import RoutineEntry
+from coach.testing import FakeClock
 from coach.ui.screens.session import SessionScreen
 
 from .conftest import app_for

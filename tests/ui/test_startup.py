@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.widgets import Button
 
 import coach.ui.app
-from coach.clock import FakeClock
+from coach.testing import FakeClock
 from coach.ui.app import CALM, CoachApp, settle_collector
 from coach.ui.widgets.footer import KeyFooter
 

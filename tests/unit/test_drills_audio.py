@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 
 import coach.sound
-from coach.clock import FakeClock
 from coach.routine import RoutineEntry, parse_routine
 from coach.sound import CUES, NO_PLAYER, PlaysoundBeeper
+from coach.testing import FakeClock
 from coach.ui.app import make_app
 from coach.ui.screens.session import SessionScreen
 from coach.ui.screens.summary import SummaryScreen

@@ -21,18 +21,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import coach
-from coach.history import (
-    CSV_COLUMNS,
-    HistoryError,
-    HistoryStore,
-    MemoryStore,
-    SessionRecord,
-    SetRecord,
-    Store,
-    open_store,
-    pid_alive,
-)
-from coach.history_schema import MIGRATIONS, sample_sessions
+from coach.history.export import CSV_COLUMNS, export_csv, export_json
+from coach.history.model import HistoryError, SessionRecord, SetRecord, Store
+from coach.history.schema import MIGRATIONS
+from coach.history.sqlite import HistoryStore, MemoryStore, open_store, pid_alive
+from coach.resume import offered_since
+from coach.testing import sample_sessions
 
 CET = timezone(timedelta(hours=1))
 T0 = datetime(2024, 3, 6, 9, 0, tzinfo=CET)  # a Wednesday
@@ -123,7 +117,7 @@ def test_appended_migration_upgrades_an_older_file_and_keeps_its_sessions(
     def add_equipment(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE sessions ADD COLUMN equipment TEXT")
 
-    monkeypatch.setattr("coach.history.MIGRATIONS", [*MIGRATIONS, add_equipment])
+    monkeypatch.setattr("coach.history.sqlite.MIGRATIONS", [*MIGRATIONS, add_equipment])
     with HistoryStore.open(path) as store:
         detail = store.detail(session)
     assert detail is not None and len(detail.sets) == 2
@@ -140,7 +134,7 @@ def test_failed_migration_changes_nothing(path: Path, monkeypatch: pytest.Monkey
         db.execute("CREATE TABLE half_done (x)")
         db.execute("ALTER TABLE no_such_table ADD COLUMN y")
 
-    monkeypatch.setattr("coach.history.MIGRATIONS", [*MIGRATIONS, broken])
+    monkeypatch.setattr("coach.history.sqlite.MIGRATIONS", [*MIGRATIONS, broken])
     with pytest.raises(HistoryError, match="history is not saved"):
         HistoryStore.open(path)
     db = sqlite3.connect(path)
@@ -394,7 +388,8 @@ WRITER = """
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from coach.history import HistoryStore, SetRecord
+from coach.history.sqlite import HistoryStore
+from coach.history.model import SetRecord
 start = datetime(2024, 3, 6, 9, tzinfo=timezone.utc)
 store = HistoryStore.open(Path(sys.argv[1]))
 session = store.start_session("child", "Child", start)
@@ -431,7 +426,8 @@ CRASHER = """
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from coach.history import HistoryStore, SetRecord
+from coach.history.sqlite import HistoryStore
+from coach.history.model import SetRecord
 start = datetime(2024, 3, 6, 9, tzinfo=timezone.utc)
 store = HistoryStore.open(Path(sys.argv[1]))
 session = store.start_session("child", "Child", start)
@@ -528,20 +524,20 @@ def interrupted(store: Store, start: datetime, routine: str = "low-back", sets: 
 def test_resumable_is_the_latest_interruption_of_the_last_24_hours(store: HistoryStore) -> None:
     now = T0 + timedelta(hours=24)
     too_old = interrupted(store, T0 - timedelta(seconds=1), routine="hips")
-    assert store.resumable(None, now) is None
+    assert store.resumable(None, offered_since(now)) is None
     recent = interrupted(store, T0 + timedelta(seconds=1))
-    found = store.resumable(None, now)
+    found = store.resumable(None, offered_since(now))
     assert found is not None and found.id == recent and too_old != recent
     assert (found.exercise_index, found.set_number) == (2, 1)
-    assert store.resumable("low-back", now) == found
-    assert store.resumable("hips", now) is None
-    assert store.resumable("low-back", now + timedelta(seconds=2)) is None
+    assert store.resumable("low-back", offered_since(now)) == found
+    assert store.resumable("hips", offered_since(now)) is None
+    assert store.resumable("low-back", offered_since(now + timedelta(seconds=2))) is None
 
 
 def test_dismissed_session_is_not_offered_again(store: HistoryStore) -> None:
     session = interrupted(store, T0)
     store.dismiss(session)
-    assert store.resumable(None, T0 + timedelta(hours=1)) is None
+    assert store.resumable(None, offered_since(T0 + timedelta(hours=1))) is None
     detail = store.detail(session)
     assert detail is not None and detail.session.dismissed
 
@@ -555,15 +551,15 @@ def test_resuming_makes_a_new_session_and_the_old_one_is_no_longer_offered(
     detail = store.detail(again)
     assert detail is not None and detail.session.resumed_from == old
     assert detail.session.status == "running"
-    assert store.resumable(None, T0 + timedelta(hours=3)) is None
+    assert store.resumable(None, offered_since(T0 + timedelta(hours=3))) is None
 
 
 def test_not_offered_without_a_set_or_after_a_later_session(store: HistoryStore) -> None:
     interrupted(store, T0, sets=0)
-    assert store.resumable(None, T0 + timedelta(hours=1)) is None
+    assert store.resumable(None, offered_since(T0 + timedelta(hours=1))) is None
     interrupted(store, T0 + timedelta(minutes=30))
     session_on(store, T0 + timedelta(hours=1))
-    assert store.resumable(None, T0 + timedelta(hours=2)) is None
+    assert store.resumable(None, offered_since(T0 + timedelta(hours=2))) is None
 
 
 # -- what the history screen reads --------------------------------------------------------------
@@ -688,7 +684,7 @@ def exported(store: HistoryStore) -> HistoryStore:
 
 
 def test_export_json_parses_back(exported: HistoryStore) -> None:
-    sessions = json.loads(exported.export_json())
+    sessions = json.loads(export_json(exported))
     assert [s["routine"] for s in sessions] == ["low-back", "hips"]
     first = sessions[0]
     assert datetime.fromisoformat(first["started_at"]) == T0
@@ -710,11 +706,11 @@ def test_export_json_parses_back(exported: HistoryStore) -> None:
          "holds": 0, "skipped": True},
     ]  # fmt: skip
     assert sessions[1]["sets"] == [] and sessions[1]["ended_at"] is None
-    assert json.loads(MemoryStore().export_json()) == []
+    assert json.loads(export_json(MemoryStore())) == []
 
 
 def test_export_csv_is_one_row_per_set_and_parses_back(exported: HistoryStore) -> None:
-    text = exported.export_csv()
+    text = export_csv(exported)
     assert text.startswith(",".join(CSV_COLUMNS) + "\r\n")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     assert [(r["routine"], r["exercise"], r["side"], r["skipped"]) for r in rows] == [

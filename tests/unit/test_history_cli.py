@@ -18,9 +18,11 @@ from pathlib import Path
 import pytest
 
 from coach.cli import main
-from coach.history import CSV_COLUMNS, FILE_NAME, HistoryStore, SetRecord
-from coach.history_schema import sample_sessions
+from coach.history.export import CSV_COLUMNS
+from coach.history.model import SetRecord
+from coach.history.sqlite import FILE_NAME, HistoryStore
 from coach.history_view import pain_text, when
+from coach.testing import sample_sessions
 
 START = datetime.now(UTC).replace(microsecond=0) - timedelta(days=2)
 NOTE = "Légère gêne à gauche"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import coach
-from coach.history import HistoryStore
+from coach.history.sqlite import HistoryStore
 
 ROOT = Path(coach.__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "COACH_SOUND": "off"}

@@ -120,8 +120,6 @@ def test_total_and_blocks() -> None:
     ]
     for block in plan.blocks:
         assert all(s.block == plan.blocks.index(block) for s in plan.steps[block.start : block.end])
-    assert plan.first_step_of_set(0, 1) == 0
-    assert plan.steps[plan.first_step_of_set(0, 2)].set == 2
     data = plan.to_json()
     assert set(data) == {"routine", "title", "total_seconds", "steps"}
     assert {"exercise", "phase", "side", "set", "rep", "direction", "seconds"} <= set(

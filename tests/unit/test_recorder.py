@@ -6,13 +6,14 @@ from datetime import timedelta
 
 import pytest
 
-from coach.clock import FakeClock
-from coach.history import HistoryError, MemoryStore
-from coach.history_schema import SetRecord
+from coach.history.model import HistoryError, SetRecord
+from coach.history.sqlite import MemoryStore
 from coach.plan import Plan, build_plan
-from coach.recorder import SessionRecorder, resume_index
+from coach.recorder import SessionRecorder
+from coach.resume import restart_index
 from coach.routine import parse_routine
 from coach.session import EventKind, Session
+from coach.testing import FakeClock
 from tests.ui.conftest import SHORT
 
 
@@ -156,5 +157,5 @@ def last(exercise_index: int, name: str, set_number: int, side: str | None) -> S
         (last(0, "Clamshells", 1, "left"), None),
     ],
 )
-def test_resume_index(plan: Plan, after: SetRecord, expected: int | None) -> None:
-    assert resume_index(plan, after) == expected
+def test_restart_index(plan: Plan, after: SetRecord, expected: int | None) -> None:
+    assert restart_index(plan, after) == expected

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from coach.clock import FakeClock
 from coach.paths import builtin_routines_dir
 from coach.plan import Plan, build_plan
 from coach.routine import load_routine, parse_routine
 from coach.session import Event, EventKind, Session
+from coach.testing import FakeClock
 
 K = EventKind
 
@@ -337,11 +337,10 @@ def test_start_at_a_set_for_resuming() -> None:
         parse_routine("title: T\nexercises:\n  - name: A\n    sets: 3\n    reps: 2\n  - name: B\n"),
         "t",
     )
-    index = plan.first_step_of_set(0, 2)
+    index = next(b.start for b in plan.blocks if (b.exercise_index, b.set) == (0, 2))
     session = Session(plan, FakeClock(), start_index=index)
     session.start()
     assert (session.current.exercise, session.current.set, session.current.rep) == ("A", 2, 1)
-    assert plan.steps[plan.first_step_of_set(1, 1)].phase == "ready"
 
 
 @pytest.mark.parametrize("name", ["low-back", "pre-run", "home-basics"])
@@ -360,7 +359,8 @@ def test_builtin_routines_run_hands_free_to_the_end(name: str) -> None:
 
 
 def test_cue_sequence_for_a_short_routine() -> None:
-    from coach.sound import RecordingBeeper, cue_for
+    from coach.sound import cue_for
+    from coach.testing import RecordingBeeper
 
     session, clock = make(
         "  - name: A\n    sets: 2\n    reps: 2\n    hold: 2\n    sides: both\n    rest: 6\n"
@@ -397,7 +397,8 @@ def test_cue_sequence_for_a_short_routine() -> None:
 
 
 def test_mute_and_pause_silence_cues() -> None:
-    from coach.sound import RecordingBeeper, cue_for
+    from coach.sound import cue_for
+    from coach.testing import RecordingBeeper
 
     session, clock = make(HOLDS)
     beeper = RecordingBeeper(clock)

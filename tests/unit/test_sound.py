@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 
-from coach.clock import FakeClock
 from coach.sound import (
     CUE_MEANING,
     CUES,
@@ -21,10 +20,10 @@ from coach.sound import (
     Beeper,
     NullBeeper,
     PlaysoundBeeper,
-    RecordingBeeper,
     cue_path,
     sound_enabled_from_env,
 )
+from coach.testing import FakeClock, RecordingBeeper
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="stand-in players are shell scripts")
 

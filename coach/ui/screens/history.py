@@ -20,11 +20,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from coach.durations import plural
-from coach.history_schema import SessionDetail, SessionSummary, SetRecord, Store
+from coach.history.model import SessionDetail, SessionSummary, SetRecord, Store
 from coach.history_view import (
-    done_text,
+    LIST_COLUMNS,
     minutes_text,
     pain_text,
+    row_style,
     scale_text,
     status_text,
     when,
@@ -43,10 +44,11 @@ TREND_POINTS = 30
 WEEKS = 12
 SHORT = 22  # fewer rows than this: the charts make way for the sessions
 EMPTY = "No sessions yet — finish a routine and it shows up here."
+COLUMNS = tuple(column for column in LIST_COLUMNS if column.on_screen)
 # The columns beside the routine's, which gets the rest of the width.
-FIXED_COLUMNS = {"Date": 17, "Min": 3, "Done": 4, "Pain": 6, "Status": 11}
+FIXED_WIDTH = sum(column.width or 0 for column in COLUMNS)
 # A cell of padding each side of every column, the table's border and its scrollbar.
-TABLE_EXTRA = 2 * (len(FIXED_COLUMNS) + 1) + 2 + 2
+TABLE_EXTRA = 2 * len(COLUMNS) + 2 + 2
 
 
 def stats_line(streak: int, this_week: int, total: int) -> Text:
@@ -98,7 +100,7 @@ class HistoryScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        from coach.history import HistoryError
+        from coach.history.model import HistoryError
 
         self.query_one("#calendar-box").border_title = f"Last {WEEKS} weeks"
         self.query_one("#trend-box").border_subtitle = "pain 0–10"
@@ -146,17 +148,16 @@ class HistoryScreen(Screen[None]):
     # -- the sessions table -------------------------------------------------------------------
 
     def routine_width(self) -> int:
-        return max(12, self.size.width - TABLE_EXTRA - sum(FIXED_COLUMNS.values()))
+        return max(12, self.size.width - TABLE_EXTRA - FIXED_WIDTH)
 
     def fill_table(self) -> None:
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear(columns=True)
         self._routine_width = self.routine_width()
-        table.add_column("Date", width=FIXED_COLUMNS["Date"], key="date")
-        table.add_column("Routine", width=self._routine_width, key="routine")
-        for name in ("Min", "Done", "Pain", "Status"):
-            table.add_column(name, width=FIXED_COLUMNS[name], key=name.lower())
+        for column in COLUMNS:
+            width = column.width or self._routine_width
+            table.add_column(column.header, width=width, key=column.header.lower())
         self.add_rows(self.sessions)
         if self.sessions:
             table.move_cursor(row=min(row, len(self.sessions) - 1), animate=False)
@@ -165,16 +166,17 @@ class HistoryScreen(Screen[None]):
         table = self.query_one(DataTable)
         now = self.now or self.coach.clock.wall()
         for item in sessions:
-            dim = "" if item.status == "completed" else "dim"
-            table.add_row(
-                Text(when(item.started_at, now)),
-                Text(item.title, overflow="ellipsis", no_wrap=True),
-                Text(minutes_text(item.minutes), justify="right"),
-                Text(done_text(item.done), justify="right"),
-                Text(pain_text(item.pain_before, item.pain_after)),
-                Text(status_text(item.status), style=dim),
-                key=str(item.id),
-            )
+            cells = [
+                Text(
+                    column.cell(item, now),
+                    justify=column.justify,
+                    overflow="ellipsis",
+                    no_wrap=True,
+                )
+                for column in COLUMNS
+            ]
+            cells[-1].stylize(row_style(item))
+            table.add_row(*cells, key=str(item.id))
         shown = len(self.sessions)
         table.border_subtitle = (
             plural(shown, "session")
@@ -188,7 +190,7 @@ class HistoryScreen(Screen[None]):
             self.fill_table()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        from coach.history import HistoryError
+        from coach.history.model import HistoryError
 
         if event.cursor_row < len(self.sessions) - 1 or len(self.sessions) >= self.total:
             return
@@ -291,7 +293,7 @@ class SessionDetailScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        from coach.history import HistoryError
+        from coach.history.model import HistoryError
 
         app = cast("CoachApp", self.app)
         try:

@@ -26,6 +26,7 @@ from coach.durations import clock, plural, seconds_text, spoken
 from coach.plan import Plan, Step, build_plan
 from coach.plan_view import dosage, step_label
 from coach.recorder import SessionRecorder
+from coach.resume import resuming_at, seconds_left
 from coach.routine import Exercise, RoutineEntry
 from coach.session import Event, EventKind, Session, SessionView, SetTally
 from coach.sound import cue_for
@@ -192,12 +193,11 @@ class SessionScreen(Screen[SessionResult]):
         if routine.equipment:
             text.append("You need  ", style="bold")
             text.append(", ".join(routine.equipment) + "\n\n")
-        if self._start_index > 0:
-            step = self.plan.steps[self._start_index]
-            where = step_label(step)
+        resuming = resuming_at(self.plan, self._start_index)
+        if resuming is not None:
             text.append("Resuming at ", style="bold")
-            text.append(f"{step.exercise}{' · ' + where if where else ''}\n\n")
-        remaining = self.plan.seconds_after(self._start_index - 1)
+            text.append(resuming + "\n\n")
+        remaining = seconds_left(self.plan, self._start_index)
         text.append(f"{spoken(remaining)}", style="bold")
         text.append(f" · {plural(len(routine.exercises), 'exercise')}, paced for you. ")
         text.append("Space pauses, n skips, p goes back, q stops.")

@@ -13,6 +13,7 @@ from textual.validation import Number
 from textual.widgets import Input, Label, Static
 
 from coach.durations import spoken
+from coach.resume import seconds_left, sets_left
 from coach.ui.screens.session import SessionResult
 from coach.ui.widgets.footer import KeyFooter
 
@@ -24,10 +25,7 @@ def summary_table(result: SessionResult) -> Table:
     table.add_column("reps", justify="right")
     table.add_column("skipped", justify="right")
     for i, name in enumerate(result.plan.exercise_names):
-        # A resumed session plans only what was left: the sets done before are not its own.
-        planned = [
-            b for b in result.plan.blocks if b.exercise_index == i and b.end > result.start_index
-        ]
+        planned = sets_left(result.plan, result.start_index, i)
         if not planned:
             continue
         records = [r for r in result.records if r.exercise_index == i]
@@ -45,7 +43,7 @@ def summary_table(result: SessionResult) -> Table:
 
 def planned_seconds(result: SessionResult) -> float:
     """The plan's time from where the session began (all of it, unless it was resumed)."""
-    return result.plan.seconds_after(result.start_index - 1)
+    return seconds_left(result.plan, result.start_index)
 
 
 SCALE_FIELDS = ("pain-after", "effort")

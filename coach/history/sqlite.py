@@ -1,4 +1,4 @@
-"""Session history: a SQLite file written as the session happens, read by the history screen.
+"""History in a SQLite file, written as the session happens, read by every surface.
 
 Every method that needs the time takes it (timezone-aware); the store never reads the clock.
 Pass local times: the calendar date of `started_at` as given is the day the session counts for.
@@ -7,9 +7,6 @@ Any SQLite or OS failure reaches the caller as one `HistoryError` with a one-lin
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
 import socket
 import sqlite3
@@ -20,68 +17,42 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from coach.history_schema import (
-    MIGRATIONS,
-    SESSION_COLUMNS,
-    SET_COLUMNS,
+from coach.history.model import (
+    ENDINGS,
+    SESSION_FIELDS,
+    SET_FIELDS,
+    HistoryError,
     SessionDetail,
     SessionRecord,
     SessionSummary,
     SetRecord,
     Store,
     TrendPoint,
+    check_scale,
     from_text,
     minutes_between,
+    to_text,
+)
+from coach.history.schema import (
+    EXPORT_SESSIONS,
+    EXPORT_SETS,
+    MIGRATIONS,
+    SESSION_COLUMNS,
+    SET_COLUMNS,
+    explain,
+    exported,
+    refusal,
     session_from_row,
     session_values,
     set_from_row,
     set_values,
     summary_from_row,
-    to_text,
 )
-
-__all__ = [
-    "HistoryError",
-    "HistoryStore",
-    "MemoryStore",
-    "SessionDetail",
-    "SessionRecord",
-    "SessionSummary",
-    "SetRecord",
-    "Store",
-    "TrendPoint",
-    "open_store",
-    "pid_alive",
-]
 
 FILE_NAME = "history.db"
-ENDINGS = ("completed", "stopped", "interrupted")
 STALE_AFTER = timedelta(hours=12)
-RESUME_WINDOW = timedelta(hours=24)
-_EXPORT_SESSIONS = (
-    "SELECT id, routine_id AS routine, title, started_at, ended_at, status, pain_before,"
-    " pain_after, effort, note, planned_sets, resumed_from FROM sessions ORDER BY started_at, id"
-)
-_EXPORT_SETS = (
-    'SELECT session_id, exercise_index, exercise, set_number AS "set", side, direction, reps,'
-    " holds, skipped, recorded_at FROM sets ORDER BY id"
-)
-CSV_COLUMNS = (
-    *("session_id", "routine", "title", "started_at", "ended_at", "status", "pain_before"),
-    *("pain_after", "effort", "note", "planned_sets", "resumed_from", "exercise_index"),
-    *("exercise", "set", "side", "direction", "reps", "holds", "skipped", "recorded_at"),
-)
 # A session counts for streaks, weeks and the calendar when at least one of its sets was done.
 _DID_A_SET = "EXISTS (SELECT 1 FROM sets t WHERE t.session_id = s.id AND t.skipped = 0)"
-
-
-class HistoryError(Exception):
-    """A history failure, as one line a person can read; `reason` is the line without the
-    "history is not saved:" lead-in a failed open gives it."""
-
-    def __init__(self, message: str, reason: str | None = None) -> None:
-        super().__init__(message)
-        self.reason = reason or message
 
 
 class HistoryStore:
@@ -123,7 +94,7 @@ class HistoryStore:
             db = sqlite3.connect(
                 path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
             )
-            reason = _refusal(db, path)
+            reason = refusal(db, path)
             if reason is None:
                 db.execute("PRAGMA journal_mode = WAL")
                 db.execute("PRAGMA synchronous = NORMAL")  # WAL: a killed coach loses no commit
@@ -132,7 +103,7 @@ class HistoryStore:
                 return store
         except (sqlite3.Error, OSError, HistoryError) as exc:
             cause = exc.__cause__ or exc
-            reason = _explain(cause, str(path))
+            reason = explain(cause, str(path))
         if db is not None:
             db.close()
         raise HistoryError(f"history is not saved: {reason}", reason) from cause
@@ -171,7 +142,7 @@ class HistoryStore:
         resumed_from: int | None = None,
     ) -> int:
         """Insert a `running` session owned by this process; `resumed_from` when resuming."""
-        _check_scale(pain_before=pain_before)
+        check_scale(pain_before=pain_before)
         row = (routine_id, title, to_text(started_at), started_at.date().isoformat())
         with self._transaction("start the session") as db:
             cursor = db.execute(
@@ -230,7 +201,7 @@ class HistoryStore:
     ) -> None:
         if status not in ENDINGS:
             raise ValueError(f"a session ends {', '.join(ENDINGS)}, not {status!r}")
-        _check_scale(pain_after=pain_after, effort=effort)
+        check_scale(pain_after=pain_after, effort=effort)
         with self._transaction("finish the session") as db:
             db.execute(
                 "UPDATE sessions SET ended_at = ?, status = ?, pain_after = ?, effort = ?,"
@@ -292,8 +263,8 @@ class HistoryStore:
 
     # -- reading ------------------------------------------------------------------------------
 
-    def resumable(self, routine_id: str | None, now: datetime) -> SessionRecord | None:
-        """The latest session interrupted within 24 h of `now` (of `routine_id` if given) that
+    def resumable(self, routine_id: str | None, since: datetime) -> SessionRecord | None:
+        """The latest session interrupted since `since` (of `routine_id` if given) that
         got a set in, was not dismissed, and has no later session of its routine; resuming
         starts one (`resumed_from`), so a resumed session is not offered again."""
         with self._transaction("look for a session to resume", "DEFERRED") as db:
@@ -304,7 +275,7 @@ class HistoryStore:
                 " AND NOT EXISTS (SELECT 1 FROM sessions l WHERE l.routine_id = s.routine_id"
                 " AND l.started_at > s.started_at)"
                 " ORDER BY started_at DESC, id DESC LIMIT 1",
-                (to_text(now - RESUME_WINDOW), routine_id, routine_id),
+                (to_text(since), routine_id, routine_id),
             ).fetchone()
         return None if row is None else session_from_row(row)
 
@@ -394,31 +365,17 @@ class HistoryStore:
         ]
 
     def export_rows(self) -> list[dict[str, Any]]:
-        """Every session with its sets, oldest first, as JSON-ready dicts."""
+        """Every session with its sets, oldest first, as JSON-ready dicts named by the fields
+        of SESSION_FIELDS and SET_FIELDS."""
         by_session: dict[int, list[dict[str, Any]]] = {}
         with self._transaction("export the history", "DEFERRED") as db:
-            sessions = db.execute(_EXPORT_SESSIONS).fetchall()
-            for row in db.execute(_EXPORT_SETS):
-                entry = dict(row)
-                entry["skipped"] = bool(entry["skipped"])
-                by_session.setdefault(entry.pop("session_id"), []).append(entry)
-        return [{**row, "sets": by_session.get(row["id"], [])} for row in map(dict, sessions)]
-
-    def export_json(self) -> str:
-        """A JSON list, one session a line (indenting would use the slow pure-Python encoder)."""
-        body = ",\n".join(json.dumps(row, ensure_ascii=False) for row in self.export_rows())
-        return f"[\n{body}\n]\n" if body else "[]\n"
-
-    def export_csv(self) -> str:
-        """One row per set; a session without sets gets one row with empty set fields."""
-        out = io.StringIO()
-        writer = csv.DictWriter(out, CSV_COLUMNS, restval="")
-        writer.writeheader()
-        for session in self.export_rows():
-            head = {"session_id": session.pop("id")}
-            for entry in session.pop("sets") or [{}]:
-                writer.writerow({**head, **session, **entry})
-        return out.getvalue()
+            sessions = db.execute(EXPORT_SESSIONS).fetchall()
+            for row in db.execute(EXPORT_SETS):
+                by_session.setdefault(row[0], []).append(exported(SET_FIELDS, tuple(row)[1:]))
+        return [
+            {**exported(SESSION_FIELDS, tuple(row)), "sets": by_session.get(row[0], [])}
+            for row in sessions
+        ]
 
     # -- plumbing -----------------------------------------------------------------------------
 
@@ -435,7 +392,7 @@ class HistoryStore:
                     if self._db.in_transaction:
                         self._db.execute("ROLLBACK")
             except (sqlite3.Error, OSError) as exc:
-                raise HistoryError(f"could not {action}: {_explain(exc, self._where)}") from exc
+                raise HistoryError(f"could not {action}: {explain(exc, self._where)}") from exc
 
 
 class MemoryStore(HistoryStore):
@@ -477,42 +434,3 @@ def _zombie(pid: int) -> bool:
     except OSError:
         return False  # no /proc here: trust the signal
     return stat.rpartition(")")[2].split()[:1] == ["Z"]
-
-
-def _refusal(db: sqlite3.Connection, path: Path) -> str | None:
-    """Why this file must not be changed, found before anything is written to it."""
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    if version > len(MIGRATIONS):
-        return (
-            f"{path} was made by a newer coach (schema {version}, this one knows "
-            f"{len(MIGRATIONS)}); left untouched"
-        )
-    if version == 0 and db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-        return f"{path} is not a coach history (left untouched)"
-    if db.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok":
-        return f"{path} is damaged (left untouched)"
-    return None
-
-
-def _explain(exc: BaseException, where: str) -> str:
-    if isinstance(exc, OSError):
-        return f"cannot write {exc.filename or where}: {exc.strerror or exc}"
-    name = getattr(exc, "sqlite_errorname", "") or ""
-    for code, text in (
-        ("SQLITE_NOTADB", "is not a SQLite database (left untouched)"),
-        ("SQLITE_CORRUPT", "is damaged (left untouched)"),
-        ("SQLITE_BUSY", "is locked by another program"),
-        ("SQLITE_LOCKED", "is locked by another program"),
-        ("SQLITE_READONLY", "is read-only"),
-        ("SQLITE_CANTOPEN", "cannot be opened (is its folder writable?)"),
-        ("SQLITE_FULL", "cannot grow: the disk is full"),
-    ):
-        if name.startswith(code):
-            return f"{where} {text}"
-    return f"{where}: {exc}"
-
-
-def _check_scale(**values: int | None) -> None:
-    for name, value in values.items():
-        if value is not None and not 0 <= value <= 10:
-            raise ValueError(f"{name} is from 0 to 10, not {value}")

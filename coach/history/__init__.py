@@ -1,0 +1,2 @@
+"""Session history: what it holds (`model`), the SQLite file (`schema`, `sqlite`), and its
+exports (`export`)."""

@@ -1,0 +1,41 @@
+"""History written out: JSON (a list of sessions, each with its sets) and CSV (one row a set).
+
+Both take their fields, in order, from `SESSION_FIELDS` and `SET_FIELDS`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from coach.history.model import SESSION_FIELDS, SET_FIELDS, Store
+
+CSV_COLUMNS = (
+    "session_id",
+    *(field.name for field in SESSION_FIELDS[1:]),
+    *(field.name for field in SET_FIELDS),
+)
+"""The CSV header: the session's fields (its id as `session_id`), then the set's."""
+
+
+def export_json(store: Store) -> str:
+    """A JSON list, one session a line (indenting would use the slow pure-Python encoder)."""
+    body = ",\n".join(json.dumps(row, ensure_ascii=False) for row in store.export_rows())
+    return f"[\n{body}\n]\n" if body else "[]\n"
+
+
+def export_csv(store: Store) -> str:
+    """One row per set; a session without sets gets one row with empty set fields."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, CSV_COLUMNS, restval="")
+    writer.writeheader()
+    for session in store.export_rows():
+        head = {"session_id": session.pop("id")}
+        for entry in session.pop("sets") or [{}]:
+            writer.writerow({**head, **session, **entry})
+    return out.getvalue()
+
+
+EXPORTS = {"json": export_json, "csv": export_csv}
+"""Each export by the name `coach history --export` takes."""

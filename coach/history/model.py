@@ -1,0 +1,198 @@
+"""What history holds: the records, the `Store` interface, the one failure, and the one list
+of the session and set fields that every export and every surface reads.
+
+Times are timezone-aware; the store keeps them as ISO 8601 text in UTC with microseconds, so
+the text sorts as time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+ENDINGS = ("completed", "stopped", "interrupted")
+
+
+class HistoryError(Exception):
+    """A history failure, as one line a person can read; `reason` is the line without the
+    "history is not saved:" lead-in a failed open gives it."""
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason or message
+
+
+@dataclass(frozen=True)
+class SetRecord:
+    """One finished or skipped set; `set_number` counts from 1."""
+
+    exercise_index: int
+    exercise: str
+    set_number: int
+    recorded_at: datetime
+    side: str | None = None
+    direction: str | None = None
+    reps: int = 0
+    holds: int = 0
+    skipped: bool = False
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """A session. `exercise_index` and `set_number` point at its last committed set."""
+
+    id: int
+    routine_id: str
+    title: str
+    started_at: datetime
+    day: date
+    ended_at: datetime | None
+    status: str
+    pain_before: int | None
+    pain_after: int | None
+    effort: int | None
+    note: str | None
+    planned_sets: int | None
+    pid: int
+    host: str
+    exercise_index: int | None
+    set_number: int | None
+    resumed_from: int | None
+    dismissed: bool
+
+    @property
+    def minutes(self) -> float | None:
+        return minutes_between(self.started_at, self.ended_at)
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """One line of the history list. `done`: sets done / planned (else recorded) sets."""
+
+    id: int
+    routine_id: str
+    title: str
+    started_at: datetime
+    ended_at: datetime | None
+    minutes: float | None
+    status: str
+    done: float | None
+    pain_before: int | None
+    pain_after: int | None
+    effort: int | None = None
+
+
+@dataclass(frozen=True)
+class SessionDetail:
+    session: SessionRecord
+    sets: tuple[SetRecord, ...]
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    day: date
+    pain_before: int | None
+    pain_after: int | None
+    minutes: float | None
+
+
+class Store(Protocol):
+    """What the app needs from history; the file store and the memory store both give it."""
+
+    @property
+    def path(self) -> Path | None: ...
+    def close(self) -> None: ...
+    def start_session(
+        self,
+        routine_id: str,
+        title: str,
+        started_at: datetime,
+        *,
+        planned_sets: int | None = None,
+        pain_before: int | None = None,
+        resumed_from: int | None = None,
+    ) -> int: ...
+    def record_set(self, session_id: int, entry: SetRecord) -> None: ...
+    def finish_session(
+        self,
+        session_id: int,
+        ended_at: datetime,
+        status: str = "completed",
+        *,
+        pain_after: int | None = None,
+        effort: int | None = None,
+        note: str | None = None,
+    ) -> None: ...
+    def mark_interrupted(self, now: datetime) -> list[int]: ...
+    def resumable(self, routine_id: str | None, since: datetime) -> SessionRecord | None: ...
+    def dismiss(self, session_id: int) -> None: ...
+    def recent(self, limit: int = 50, offset: int = 0) -> list[SessionSummary]: ...
+    def count(self) -> int: ...
+    def detail(self, session_id: int) -> SessionDetail | None: ...
+    def streak(self, today: date) -> int: ...
+    def sessions_this_week(self, today: date) -> int: ...
+    def calendar(self, today: date, weeks: int = 12) -> dict[date, int]: ...
+    def trend(self, limit: int = 30) -> list[TrendPoint]: ...
+    def export_rows(self) -> list[dict[str, Any]]: ...
+
+
+@dataclass(frozen=True)
+class Field:
+    """One exported field: its name in JSON and CSV, and the record attribute (and file
+    column) it comes from."""
+
+    name: str
+    attribute: str
+    kind: Literal["int", "text", "bool", "time"] = "text"
+
+
+SESSION_FIELDS: tuple[Field, ...] = (
+    Field("id", "id", "int"),
+    Field("routine", "routine_id"),
+    Field("title", "title"),
+    Field("started_at", "started_at", "time"),
+    Field("ended_at", "ended_at", "time"),
+    Field("status", "status"),
+    Field("pain_before", "pain_before", "int"),
+    Field("pain_after", "pain_after", "int"),
+    Field("effort", "effort", "int"),
+    Field("note", "note"),
+    Field("planned_sets", "planned_sets", "int"),
+    Field("resumed_from", "resumed_from", "int"),
+)
+"""A session's fields in every export, in order."""
+
+SET_FIELDS: tuple[Field, ...] = (
+    Field("exercise_index", "exercise_index", "int"),
+    Field("exercise", "exercise"),
+    Field("set", "set_number", "int"),
+    Field("side", "side"),
+    Field("direction", "direction"),
+    Field("reps", "reps", "int"),
+    Field("holds", "holds", "int"),
+    Field("skipped", "skipped", "bool"),
+    Field("recorded_at", "recorded_at", "time"),
+)
+"""A set's fields in every export, in order."""
+
+
+def to_text(moment: datetime) -> str:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"history needs timezone-aware times, not {moment!r}")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def from_text(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def minutes_between(start: datetime | None, end: datetime | None) -> float | None:
+    return None if start is None or end is None else (end - start).total_seconds() / 60
+
+
+def check_scale(**values: int | None) -> None:
+    for name, value in values.items():
+        if value is not None and not 0 <= value <= 10:
+            raise ValueError(f"{name} is from 0 to 10, not {value}")

@@ -1,0 +1,224 @@
+"""The history file's schema: its migrations, its columns, and rows turned into records and
+back. Also why a file must be left alone, and a failure put into words.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from coach.history.model import (
+    SESSION_FIELDS,
+    SET_FIELDS,
+    Field,
+    SessionRecord,
+    SessionSummary,
+    SetRecord,
+    from_text,
+    minutes_between,
+    to_text,
+)
+
+
+def _migrate_1(db: sqlite3.Connection) -> None:
+    """The first schema. `day` is the local calendar date the session counts for."""
+    db.execute(
+        """CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            routine_id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            day TEXT NOT NULL,
+            ended_at TEXT,
+            status TEXT NOT NULL
+                CHECK (status IN ('running', 'completed', 'stopped', 'interrupted')),
+            pain_before INTEGER CHECK (pain_before BETWEEN 0 AND 10),
+            pain_after INTEGER CHECK (pain_after BETWEEN 0 AND 10),
+            effort INTEGER CHECK (effort BETWEEN 0 AND 10),
+            note TEXT,
+            planned_sets INTEGER,
+            owner_pid INTEGER NOT NULL,
+            owner_host TEXT NOT NULL,
+            exercise_index INTEGER,
+            set_number INTEGER,
+            resumed_from INTEGER REFERENCES sessions (id),
+            dismissed INTEGER NOT NULL DEFAULT 0 CHECK (dismissed IN (0, 1)))"""
+    )
+    db.execute(
+        """CREATE TABLE sets (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+            exercise_index INTEGER NOT NULL,
+            exercise TEXT NOT NULL,
+            set_number INTEGER NOT NULL,
+            side TEXT CHECK (side IN ('left', 'right')),
+            direction TEXT,
+            reps INTEGER NOT NULL DEFAULT 0,
+            holds INTEGER NOT NULL DEFAULT 0,
+            skipped INTEGER NOT NULL DEFAULT 0 CHECK (skipped IN (0, 1)),
+            recorded_at TEXT NOT NULL)"""
+    )
+    db.execute("CREATE INDEX sessions_by_start ON sessions (started_at)")
+    db.execute("CREATE INDEX sessions_by_day ON sessions (day)")
+    db.execute("CREATE INDEX sessions_by_status ON sessions (status)")
+    db.execute("CREATE INDEX sets_by_session ON sets (session_id, skipped)")
+
+
+# Migration n + 1 is MIGRATIONS[n]: to change the schema, append a function. Each one runs in the
+# opening transaction together with its `PRAGMA user_version` bump, so a failure changes nothing.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_1]
+
+
+SESSION_COLUMNS = (
+    "routine_id, title, started_at, day, ended_at, status, pain_before, pain_after, effort,"
+    " note, planned_sets, owner_pid, owner_host, exercise_index, set_number, dismissed"
+)
+SET_COLUMNS = (
+    "exercise_index, exercise, set_number, recorded_at, side, direction, reps, holds, skipped"
+)
+
+EXPORT_SESSIONS = (
+    f"SELECT {', '.join(f.attribute for f in SESSION_FIELDS)} FROM sessions ORDER BY started_at, id"
+)
+"""Every session's exported fields, oldest first (named as the file names them)."""
+EXPORT_SETS = (
+    f"SELECT session_id, {', '.join(f.attribute for f in SET_FIELDS)} FROM sets ORDER BY id"
+)
+"""Every set's exported fields, with its session's id, in the order they were saved."""
+
+
+def exported(fields: tuple[Field, ...], values: tuple[object, ...]) -> dict[str, Any]:
+    """A row of EXPORT_SESSIONS or EXPORT_SETS as the exports name and type its fields."""
+    return {
+        field.name: bool(value) if field.kind == "bool" and value is not None else value
+        for field, value in zip(fields, values, strict=True)
+    }
+
+
+def session_values(record: SessionRecord) -> tuple[object, ...]:
+    """The values for SESSION_COLUMNS, in order."""
+    return (
+        record.routine_id,
+        record.title,
+        to_text(record.started_at),
+        record.day.isoformat(),
+        None if record.ended_at is None else to_text(record.ended_at),
+        record.status,
+        record.pain_before,
+        record.pain_after,
+        record.effort,
+        record.note,
+        record.planned_sets,
+        record.pid,
+        record.host,
+        record.exercise_index,
+        record.set_number,
+        int(record.dismissed),
+    )
+
+
+def set_values(entry: SetRecord) -> tuple[object, ...]:
+    """The values for SET_COLUMNS, in order."""
+    return (
+        entry.exercise_index,
+        entry.exercise,
+        entry.set_number,
+        to_text(entry.recorded_at),
+        entry.side,
+        entry.direction,
+        entry.reps,
+        entry.holds,
+        int(entry.skipped),
+    )
+
+
+def set_from_row(row: sqlite3.Row) -> SetRecord:
+    return SetRecord(
+        exercise_index=row["exercise_index"],
+        exercise=row["exercise"],
+        set_number=row["set_number"],
+        recorded_at=datetime.fromisoformat(row["recorded_at"]),
+        side=row["side"],
+        direction=row["direction"],
+        reps=row["reps"],
+        holds=row["holds"],
+        skipped=bool(row["skipped"]),
+    )
+
+
+def session_from_row(row: sqlite3.Row) -> SessionRecord:
+    return SessionRecord(
+        id=row["id"],
+        routine_id=row["routine_id"],
+        title=row["title"],
+        started_at=datetime.fromisoformat(row["started_at"]),
+        day=date.fromisoformat(row["day"]),
+        ended_at=from_text(row["ended_at"]),
+        status=row["status"],
+        pain_before=row["pain_before"],
+        pain_after=row["pain_after"],
+        effort=row["effort"],
+        note=row["note"],
+        planned_sets=row["planned_sets"],
+        pid=row["owner_pid"],
+        host=row["owner_host"],
+        exercise_index=row["exercise_index"],
+        set_number=row["set_number"],
+        resumed_from=row["resumed_from"],
+        dismissed=bool(row["dismissed"]),
+    )
+
+
+def summary_from_row(row: sqlite3.Row) -> SessionSummary:
+    """From a sessions row with `done` and `total` set counts added."""
+    started, ended = datetime.fromisoformat(row["started_at"]), from_text(row["ended_at"])
+    base = row["planned_sets"] or row["total"]
+    return SessionSummary(
+        id=row["id"],
+        routine_id=row["routine_id"],
+        title=row["title"],
+        started_at=started,
+        ended_at=ended,
+        minutes=minutes_between(started, ended),
+        status=row["status"],
+        done=min(1.0, row["done"] / base) if base else None,
+        pain_before=row["pain_before"],
+        pain_after=row["pain_after"],
+        effort=row["effort"],
+    )
+
+
+def refusal(db: sqlite3.Connection, path: Path) -> str | None:
+    """Why this file must not be changed, found before anything is written to it."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(MIGRATIONS):
+        return (
+            f"{path} was made by a newer coach (schema {version}, this one knows "
+            f"{len(MIGRATIONS)}); left untouched"
+        )
+    if version == 0 and db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        return f"{path} is not a coach history (left untouched)"
+    if db.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok":
+        return f"{path} is damaged (left untouched)"
+    return None
+
+
+def explain(exc: BaseException, where: str) -> str:
+    if isinstance(exc, OSError):
+        return f"cannot write {exc.filename or where}: {exc.strerror or exc}"
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    for code, text in (
+        ("SQLITE_NOTADB", "is not a SQLite database (left untouched)"),
+        ("SQLITE_CORRUPT", "is damaged (left untouched)"),
+        ("SQLITE_BUSY", "is locked by another program"),
+        ("SQLITE_LOCKED", "is locked by another program"),
+        ("SQLITE_READONLY", "is read-only"),
+        ("SQLITE_CANTOPEN", "cannot be opened (is its folder writable?)"),
+        ("SQLITE_FULL", "cannot grow: the disk is full"),
+    ):
+        if name.startswith(code):
+            return f"{where} {text}"
+    return f"{where}: {exc}"

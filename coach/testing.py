@@ -1,0 +1,124 @@
+"""Test doubles: a clock that moves when told, a beeper that records, made-up sessions.
+
+Tests and benchmarks use these; no production module imports this one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from coach.history.model import SessionRecord, SetRecord
+from coach.sound import NoticeOnce, check_cue
+
+# A Monday morning, so tests of weeks and streaks read easily.
+FAKE_WALL_START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+class FakeClock:
+    """A clock that moves only when told to: tests drive time with `advance`."""
+
+    def __init__(self, start: float = 1000.0, wall_start: datetime = FAKE_WALL_START) -> None:
+        if wall_start.tzinfo is None:
+            raise ValueError("the wall time of a fake clock needs a timezone")
+        self._start = start
+        self._now = start
+        self._wall_start = wall_start
+
+    def now(self) -> float:
+        return self._now
+
+    def wall(self) -> datetime:
+        return self._wall_start + timedelta(seconds=self._now - self._start)
+
+    def advance(self, seconds: float) -> float:
+        if seconds < 0:
+            raise ValueError("a clock does not go backwards")
+        self._now += seconds
+        return self._now
+
+    def set(self, now: float) -> None:
+        if now < self._now:
+            raise ValueError("a clock does not go backwards")
+        self._now = now
+
+
+class Now(Protocol):
+    """Anything with a `now()`, such as the clocks in coach.clock."""
+
+    def now(self) -> float: ...
+
+
+class RecordingBeeper(NoticeOnce):
+    """Records what would be played, for tests.
+
+    `played` lists `(cue, when)`, where `when` is `clock.now()` if a clock was given, else None.
+    Muted plays are not recorded. Pass `problem` to act like a beeper whose sound has failed,
+    so a test can check the app shows the notice once.
+    """
+
+    def __init__(self, clock: Now | None = None, problem: str | None = None) -> None:
+        self.muted = False
+        self.problem = problem
+        self.played: list[tuple[str, float | None]] = []
+        self.closed = False
+        self._clock = clock
+
+    @property
+    def cues(self) -> list[str]:
+        """Just the cue names from `played`, in order."""
+        return [cue for cue, _ in self.played]
+
+    def play(self, cue: str) -> None:
+        """Record the cue, unless muted. Unknown cues raise ValueError."""
+        check_cue(cue)
+        if not self.muted:
+            self.played.append((cue, self._clock.now() if self._clock else None))
+
+    def close(self) -> None:
+        """Remember that the app closed the beeper."""
+        self.closed = True
+
+
+def sample_sessions(
+    count: int, first_start: datetime, *, sets_each: int = 8
+) -> Iterator[tuple[SessionRecord, list[SetRecord]]]:
+    """`count` made-up finished sessions, one a day from `first_start`, for tests and
+    benchmarks; feed them to `HistoryStore.import_sessions`."""
+    for n in range(count):
+        start = first_start + timedelta(days=n)
+        sets = [
+            SetRecord(
+                i // 2,
+                f"exercise {i // 2}",
+                i % 2 + 1,
+                start + timedelta(minutes=i + 1),
+                side=("left", "right")[i % 2],
+                reps=10,
+                holds=10,
+                skipped=i % 7 == 6,
+            )
+            for i in range(sets_each)
+        ]
+        session = SessionRecord(
+            id=0,
+            routine_id=f"routine-{n % 3}",
+            title=f"Routine {n % 3}",
+            started_at=start,
+            day=start.date(),
+            ended_at=start + timedelta(minutes=sets_each + 2),
+            status="completed",
+            pain_before=n % 11,
+            pain_after=max(0, n % 11 - 2),
+            effort=n % 10,
+            note=None,
+            planned_sets=sets_each,
+            pid=1,
+            host="sample",
+            exercise_index=(sets_each - 1) // 2,
+            set_number=2,
+            resumed_from=None,
+            dismissed=False,
+        )
+        yield session, sets
