@@ -50,7 +50,7 @@ GROWTH_GOAL_MS = 2.0
 def routine_text(seconds: float) -> tuple[str, float]:
     """The smallest routine of this shape that lasts at least `seconds`, and its length."""
     from coach.plan import build_plan
-    from coach.routine import parse_routine
+    from coach.routine_yaml import parse_routine
 
     for sets in range(1, 1000):
         for reps in (1, 2, 3) if sets == 1 else (3,):
@@ -63,7 +63,8 @@ def routine_text(seconds: float) -> tuple[str, float]:
 
 async def measure(seconds: float, data_dir: Path) -> dict[str, Any]:
     from coach.clock import MonotonicClock
-    from coach.routine import RoutineEntry, parse_routine
+    from coach.routine import RoutineEntry
+    from coach.routine_yaml import parse_routine
     from coach.session import Event, EventKind, Session
     from coach.sound import PlaysoundBeeper
     from coach.ui.app import make_app

@@ -12,7 +12,7 @@ import msgspec
 
 from coach import __version__
 from coach.paths import builtin_routines_dir, user_routines_dir
-from coach.routine import Routine, RoutineEntry, RoutineError, load_routine
+from coach.routine import Routine, RoutineEntry, RoutineError
 
 CACHE_MAX_BYTES = 8 * 1024 * 1024
 
@@ -62,6 +62,8 @@ def load_catalog(data: Path, cache: Path | None = None) -> Catalog:
         cached = _read_cache(cache, key)
         if cached is not None:
             return cached
+    from coach.routine_yaml import load_routine  # YAML is loaded only when a file is read
+
     by_id: dict[str, RoutineEntry] = {}
     errors: list[RoutineError] = []
     for path, builtin in files:
@@ -138,6 +140,8 @@ def _looks_like_path(name: str) -> bool:
 
 def resolve(name: str, data: Path) -> RoutineEntry:
     """A routine by id, or by the path of a YAML file. Raises RoutineError or UnknownRoutine."""
+    from coach.routine_yaml import load_routine
+
     candidate = Path(name).expanduser()
     if _looks_like_path(name) or candidate.is_file():
         return RoutineEntry(candidate.stem, candidate, load_routine(candidate), builtin=False)

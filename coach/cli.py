@@ -203,7 +203,8 @@ def cmd_list(data: Path) -> int:
 
 
 def cmd_validate(files: Sequence[str]) -> int:
-    from coach.routine import RoutineError, load_routine
+    from coach.routine import RoutineError
+    from coach.routine_yaml import load_routine
 
     failed = 0
     for name in files:

@@ -1,17 +1,15 @@
-"""The routine model, and the checks that turn a routine file into one.
+"""The routine model, and the checks that turn a routine file's values into one.
 
 A routine file is YAML. `coach.routine_yaml` reads it into plain values, each with its place in
-the file; they are then validated against the msgspec schema below. Every problem is one
-`RoutineError` that reads `path:line:col: what is wrong and what is expected`.
+the file, and hands them to `parse`, which checks them against the msgspec schema below. Every
+problem is one `RoutineError` that reads `path:line:col: what is wrong and what is expected`.
 """
 
 from __future__ import annotations
 
 import difflib
 import functools
-import os
 import re
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +17,6 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-MAX_FILE_BYTES = 256 * 1024
 MAX_DEPTH = 20
 MAX_NODES = 20_000
 
@@ -368,12 +365,9 @@ def _check_meaning(routine: Routine, places: Places, name: str) -> None:
             seen.add(direction)
 
 
-def parse_routine(text: str, name: str = "<routine>", *, trusted: bool = False) -> Routine:
-    """Turn the text of a routine file into a Routine, or raise RoutineError. `trusted` is for
-    the built-in routines only: it parses them with the faster, unguarded parser."""
-    from coach.routine_yaml import read_yaml  # YAML is only needed when a file is read
-
-    data, places = read_yaml(text, name, trusted)
+def parse(data: Any, places: Places, name: str) -> Routine:
+    """Plain values read from a routine file (with their places) → a Routine, or RoutineError
+    naming the place of the first problem."""
     if not isinstance(data, dict):
         raise RoutineError(
             name,
@@ -390,40 +384,9 @@ def parse_routine(text: str, name: str = "<routine>", *, trusted: bool = False) 
             name, _explain(reason, path, data), *line_col(_place(places, path), places.text)
         ) from None
     _check_meaning(routine, places, name)
-    from coach.plan import PlanTooLong, build_plan
-
-    try:
-        build_plan(routine)
-    except PlanTooLong as err:
-        raise RoutineError(
-            name, str(err), *line_col(_place(places, ("exercises",)), places.text)
-        ) from None
     return routine
 
 
-def load_routine(path: Path, display: str | None = None, *, trusted: bool = False) -> Routine:
-    """Read and parse a routine file; every failure is a RoutineError naming the file."""
-    name = display or str(path)
-    try:
-        if not stat.S_ISREG(mode := os.stat(path).st_mode) and not stat.S_ISDIR(mode):
-            raise RoutineError(name, "not a regular file (a pipe, device or socket?)")
-        with open(path, "rb") as f:
-            raw = f.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise RoutineError(name, "no such file") from None
-    except IsADirectoryError:
-        raise RoutineError(name, "is a directory, not a routine file") from None
-    except OSError as err:
-        raise RoutineError(name, f"cannot be read: {err.strerror or err}") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise RoutineError(
-            name, f"the file is larger than {MAX_FILE_BYTES // 1024} KiB; not a routine"
-        )
-    if b"\x00" in raw:
-        raise RoutineError(name, "not a text file (it holds binary data)")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise RoutineError(name, "not a UTF-8 text file", line, 1) from None
-    return parse_routine(text, name, trusted=trusted)
+def place_of(places: Places, path: Path_) -> tuple[int | None, int | None]:
+    """The line and column of the value at `path` (or of the nearest thing above it)."""
+    return line_col(_place(places, path), places.text)

@@ -8,12 +8,29 @@ when a file is read (Home shows routines from the catalog's cache without it).
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+from pathlib import Path
 from typing import Any
 
 import yaml
 
-from coach.routine import MAX_DEPTH, MAX_NODES, Path_, Places, RoutineError, line_col, line_col_at
+from coach.plan import PlanTooLong, build_plan
+from coach.routine import (
+    MAX_DEPTH,
+    MAX_NODES,
+    Path_,
+    Places,
+    Routine,
+    RoutineError,
+    line_col,
+    line_col_at,
+    parse,
+    place_of,
+)
+
+MAX_FILE_BYTES = 256 * 1024
 
 _ALLOWED_TAGS = {
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "seq", "map")
@@ -138,3 +155,43 @@ def read_yaml(text: str, name: str, trusted: bool = False) -> tuple[Any, Places]
     finally:
         if loader is not None:
             loader.dispose()
+
+
+def parse_routine(text: str, name: str = "<routine>", *, trusted: bool = False) -> Routine:
+    """Turn the text of a routine file into a Routine, or raise RoutineError. `trusted` is for
+    the built-in routines only: it parses them with the faster, unguarded parser."""
+    data, places = read_yaml(text, name, trusted)
+    routine = parse(data, places, name)
+    try:
+        build_plan(routine)
+    except PlanTooLong as err:
+        raise RoutineError(name, str(err), *place_of(places, ("exercises",))) from None
+    return routine
+
+
+def load_routine(path: Path, display: str | None = None, *, trusted: bool = False) -> Routine:
+    """Read and parse a routine file; every failure is a RoutineError naming the file."""
+    name = display or str(path)
+    try:
+        if not stat.S_ISREG(mode := os.stat(path).st_mode) and not stat.S_ISDIR(mode):
+            raise RoutineError(name, "not a regular file (a pipe, device or socket?)")
+        with open(path, "rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise RoutineError(name, "no such file") from None
+    except IsADirectoryError:
+        raise RoutineError(name, "is a directory, not a routine file") from None
+    except OSError as err:
+        raise RoutineError(name, f"cannot be read: {err.strerror or err}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise RoutineError(
+            name, f"the file is larger than {MAX_FILE_BYTES // 1024} KiB; not a routine"
+        )
+    if b"\x00" in raw:
+        raise RoutineError(name, "not a text file (it holds binary data)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise RoutineError(name, "not a UTF-8 text file", line, 1) from None
+    return parse_routine(text, name, trusted=trusted)

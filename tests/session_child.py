@@ -21,7 +21,8 @@ from coach.history.model import SetRecord
 from coach.history.sqlite import HistoryStore
 from coach.plan import build_plan
 from coach.recorder import SessionRecorder
-from coach.routine import RoutineEntry, parse_routine
+from coach.routine import RoutineEntry
+from coach.routine_yaml import parse_routine
 from coach.session import Session
 from coach.testing import FakeClock
 from tests.ui.conftest import SHORT

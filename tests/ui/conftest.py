@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from coach.catalog import resolve
-from coach.routine import RoutineEntry, parse_routine
+from coach.routine import RoutineEntry
+from coach.routine_yaml import parse_routine
 from coach.sound import NullBeeper
 from coach.testing import FakeClock, RecordingBeeper
 from coach.ui.app import CoachApp, make_app

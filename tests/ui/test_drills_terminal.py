@@ -16,7 +16,8 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from coach.plan import build_plan
-from coach.routine import RoutineEntry, parse_routine
+from coach.routine import RoutineEntry
+from coach.routine_yaml import parse_routine
 from coach.session import Session
 from coach.testing import FakeClock
 from coach.ui.screens.confirm import ConfirmScreen

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coach.plan import build_plan
-from coach.routine import parse_routine
+from coach.routine_yaml import parse_routine
 from coach.session import Session, SessionView
 from coach.testing import FakeClock
 from coach.ui.screens.session import countdown_text, next_change, step_bar_steps, step_bar_value

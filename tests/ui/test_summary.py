@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from coach.plan import Block, build_plan
-from coach.routine import RoutineEntry, parse_routine
+from coach.routine import RoutineEntry
+from coach.routine_yaml import parse_routine
 from coach.session import SetTally
 from coach.ui.screens.session import SessionResult
 from coach.ui.screens.summary import planned_seconds, summary_table

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 import coach.catalog
+import coach.routine_yaml
 from coach.catalog import cache_path, load_catalog
 from coach.routine import Routine
 
@@ -112,13 +113,13 @@ def test_a_cache_from_another_coach_is_passed_over(
     write_routine(tmp_path, "mine", "Mine")
     load_catalog(tmp_path, cache=cache_path(tmp_path))
     read: list[Path] = []
-    real = coach.catalog.load_routine
+    real = coach.routine_yaml.load_routine
 
     def load(path: Path, *args: Any, **kwargs: Any) -> Routine:
         read.append(path)
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(coach.catalog, "load_routine", load)
+    monkeypatch.setattr(coach.routine_yaml, "load_routine", load)
     assert titles(tmp_path)["mine"] == "Mine"
     assert read == []  # same coach: from the cache
     monkeypatch.setattr(coach.catalog, "__version__", "99.0")

@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 
 import coach.sound
-from coach.routine import RoutineEntry, parse_routine
+from coach.routine import RoutineEntry
+from coach.routine_yaml import parse_routine
 from coach.sound import CUES, NO_PLAYER, PlaysoundBeeper
 from coach.testing import FakeClock
 from coach.ui.app import make_app

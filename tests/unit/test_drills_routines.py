@@ -25,15 +25,8 @@ from hypothesis import strategies as st
 import coach.routine
 import coach.routine_yaml
 from coach.paths import builtin_routines_dir
-from coach.routine import (
-    MAX_DEPTH,
-    MAX_FILE_BYTES,
-    MAX_NODES,
-    Routine,
-    RoutineError,
-    load_routine,
-    parse_routine,
-)
+from coach.routine import MAX_DEPTH, MAX_NODES, Routine, RoutineError
+from coach.routine_yaml import MAX_FILE_BYTES, load_routine, parse_routine
 
 ROOT = Path(__file__).parents[2]
 TEXTS = {
@@ -616,8 +609,8 @@ def test_a_big_file_is_refused_by_size_without_reading_or_parsing_it(
     def must_not_parse(*args: object, **kwargs: object) -> None:
         raise AssertionError("a file over the size limit reached the YAML parser")
 
-    monkeypatch.setattr(coach.routine, "open", counted_open, raising=False)
-    monkeypatch.setattr(coach.routine, "parse_routine", must_not_parse)
+    monkeypatch.setattr(coach.routine_yaml, "open", counted_open, raising=False)
+    monkeypatch.setattr(coach.routine_yaml, "parse_routine", must_not_parse)
     with pytest.raises(RoutineError, match=f"larger than {MAX_FILE_BYTES // 1024} KiB"):
         load_routine(path)
     assert reads and all(0 < size <= MAX_FILE_BYTES + 1 for size in reads)

@@ -6,7 +6,8 @@ import pytest
 
 from coach.paths import builtin_routines_dir
 from coach.plan import build_plan
-from coach.routine import Exercise, Routine, load_routine, parse_routine
+from coach.routine import Exercise, Routine
+from coach.routine_yaml import load_routine, parse_routine
 
 
 def plan_of(exercise_yaml: str, head: str = "") -> list[tuple[object, ...]]:

@@ -11,7 +11,7 @@ from coach.history.sqlite import MemoryStore
 from coach.plan import Plan, build_plan
 from coach.recorder import SessionRecorder
 from coach.resume import restart_index
-from coach.routine import parse_routine
+from coach.routine_yaml import parse_routine
 from coach.session import EventKind, Session
 from coach.testing import FakeClock
 from tests.ui.conftest import SHORT

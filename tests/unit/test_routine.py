@@ -8,7 +8,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coach.routine import MAX_FILE_BYTES, RoutineError, json_schema, load_routine, parse_routine
+from coach.routine import RoutineError, json_schema
+from coach.routine_yaml import MAX_FILE_BYTES, load_routine, parse_routine
 
 FULL = """\
 title: Full

@@ -4,7 +4,7 @@ import pytest
 
 from coach.paths import builtin_routines_dir
 from coach.plan import Plan, build_plan
-from coach.routine import load_routine, parse_routine
+from coach.routine_yaml import load_routine, parse_routine
 from coach.session import Event, EventKind, Session
 from coach.testing import FakeClock
 
