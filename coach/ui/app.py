@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.theme import Theme
 
 from coach.clock import Clock, MonotonicClock
+from coach.ui.compat import start_in_theme
 
 if TYPE_CHECKING:
     from coach.history.model import Store
@@ -113,9 +114,7 @@ class CoachApp(App[int]):
         # setting it the usual way parses the whole stylesheet a second time before Home shows.
         self.register_theme(CALM)
         self.register_theme(HIGH_CONTRAST)
-        self.set_reactive(CoachApp.theme, CALM.name)
-        self.set_class(True, f"-theme-{CALM.name}", update=False)
-        self.stylesheet.set_variables(self.get_css_variables())
+        start_in_theme(self, CALM.name)
 
     def on_mount(self) -> None:
         self._catch_signals()

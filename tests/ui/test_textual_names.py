@@ -19,9 +19,9 @@ from textual.widget import Widget
 
 import coach.ui
 
-# Set or overridden on purpose: KeyFooter shows its keys from the start (Footer's own flag),
-# and PlainProgressBar replaces the stock bar's mount handler.
-ON_PURPOSE = {"_bindings_ready", "_on_mount"}
+# Set or overridden on purpose: none. A private name of Textual's is used only through
+# coach/ui/compat.py (see tests/ui/test_compat.py).
+ON_PURPOSE: set[str] = set()
 
 
 def our_classes() -> Iterator[type[MessagePump]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.events import Mount
 from textual.widgets import ProgressBar
 
@@ -15,8 +16,11 @@ class PlainProgressBar(ProgressBar):
     cost: two of them a second in every hold.
     """
 
-    def _on_mount(self, event: Mount) -> None:
-        # The stock handler starts the once-a-second timer. Preventing it also skips the base
-        # widget's handler, which only sets up scroll bars, and a bar never scrolls.
+    @on(Mount)
+    def skip_the_stock_mount(self, event: Mount) -> None:
+        # The stock handler (ProgressBar.on_mount) starts the once-a-second timer. A handler
+        # of this class runs first; preventing the default skips the handlers of the classes
+        # below, which also skips the base widget's, which only sets up scroll bars, and a
+        # bar never scrolls.
         event.prevent_default()
         self.update()

@@ -7,6 +7,8 @@ from collections.abc import Hashable
 from textual.app import ComposeResult
 from textual.widgets import Footer
 
+from coach.ui.compat import footer_shows_keys_from_start, is_pruning
+
 
 class KeyFooter(Footer):
     """Textual's Footer, without the rebuilds that change nothing.
@@ -21,7 +23,7 @@ class KeyFooter(Footer):
         # The stock footer starts empty and fills in when the screen first refreshes its
         # bindings, which is one more full layout and frame; the screen's keys are known
         # by the time the footer is composed, so it shows them from the start.
-        self._bindings_ready = True
+        footer_shows_keys_from_start(self)
         self._shown: Hashable = ()
 
     def _keys(self) -> Hashable:
@@ -38,5 +40,5 @@ class KeyFooter(Footer):
 
     async def recompose(self) -> None:
         # A rebuild is asked for after a refresh, by which time the footer may have left.
-        if self.is_attached and not self._pruning and self._keys() != self._shown:
+        if self.is_attached and not is_pruning(self) and self._keys() != self._shown:
             await super().recompose()
