@@ -1,9 +1,10 @@
 """Figure 2: how close to its scheduled time does each phase boundary happen, and the cue?
 
-The real app with the real clock and the real PlaysoundBeeper, headless, walks a routine of
-2-second holds, reps, side switches and rests. The engine gives every event the moment it was
-due (`Event.at`); a thin subclass of the engine notes when the screen actually asked for it
-(the wake-up that handled the boundary), and a thin subclass of the beeper notes when
+The session runner, with the real clock and the real PlaysoundBeeper, on an asyncio loop of its
+own (`coach.runner.drive`, as a front end without a screen runs it), walks a routine of 2-second
+holds, reps, side switches and rests. The engine gives every event the moment it was due
+(`Event.at`); a thin subclass of the engine notes when the runner actually asked for it (the
+wake-up that handled the boundary), and a thin subclass of the beeper notes when
 `playsound` returned, by which time the player process has been started. A stand-in
 `gst-play-1.0` on PATH plays nothing, so the figure is the app's own delay, not the audio
 system's.
@@ -19,16 +20,11 @@ import json
 import os
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from report import Figure, Row, median, percentile
 from terminal import player_env, stand_in_player
-
-if TYPE_CHECKING:
-    from textual.pilot import Pilot
 
 ROUTINE = """\
 title: Timer accuracy
@@ -63,12 +59,13 @@ def routine_text(seconds: float) -> tuple[str, float]:
 
 async def measure(seconds: float, data_dir: Path) -> dict[str, Any]:
     from coach.clock import MonotonicClock
+    from coach.history.model import FixedHistory
+    from coach.history.sqlite import MemoryStore
     from coach.routine import RoutineEntry
     from coach.routine_yaml import parse_routine
+    from coach.runner import SessionRunner, drive
     from coach.session import Event, EventKind, Session
     from coach.sound import PlaysoundBeeper
-    from coach.ui.app import make_app
-    from coach.ui.screens import session as session_screen
 
     clock = MonotonicClock()
     boundaries: list[tuple[float, float, str]] = []
@@ -102,20 +99,14 @@ async def measure(seconds: float, data_dir: Path) -> dict[str, Any]:
     text, total = routine_text(seconds)
     entry = RoutineEntry("timing", Path("timing.yaml"), parse_routine(text))
     beeper = TimedBeeper()
-    session_screen.Session = TimedSession  # type: ignore[attr-defined]
-    app = make_app(clock=clock, beeper=beeper, data_dir=data_dir, routine=entry)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _wait_for(
-            pilot, lambda: isinstance(app.screen, session_screen.SessionScreen)
-        )
-        await pilot.press("enter")
-        await _wait_for(pilot, lambda: screen.session is not None and screen.session.started)
-        end = time.monotonic() + total + 5
-        while time.monotonic() < end and not screen.session.done:
-            await asyncio.sleep(0.25)
-        if not screen.session.done:
-            raise RuntimeError("the session did not finish on time")
+    runner = SessionRunner(entry, clock=clock, beeper=beeper, history=FixedHistory(MemoryStore()))
+    runner.session = TimedSession(runner.plan, clock)
+    runner.prepare()  # as the full screen does during the briefing
+    runner.begin()
+    result = await asyncio.wait_for(drive(runner), total + 5)
     beeper.close()
+    if not result.completed:
+        raise RuntimeError("the session did not finish")
     if beeper.problem:
         raise RuntimeError(f"the beeper failed: {beeper.problem}")
     zero = begun[0]
@@ -126,16 +117,6 @@ async def measure(seconds: float, data_dir: Path) -> dict[str, Any]:
             (at - zero, started - at, started - called, cue) for at, called, started, cue in cues
         ],
     }
-
-
-async def _wait_for(pilot: Pilot[Any], ready: Callable[[], bool], timeout: float = 10) -> Any:
-    end = time.monotonic() + timeout
-    while not ready():
-        if time.monotonic() > end:
-            raise RuntimeError("the app did not get there in time")
-        await pilot.pause()
-        await asyncio.sleep(0.01)
-    return pilot.app.screen
 
 
 def fit_slope(points: list[tuple[float, float]]) -> float:

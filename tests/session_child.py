@@ -1,7 +1,7 @@
 """A coach in a child process, for the kill and signal drills.
 
-    python -m tests.session_child engine DATA_DIR   the engine and the history store on a fake
-                                                    clock, as fast as it goes
+    python -m tests.session_child engine DATA_DIR   the session runner (engine and history
+                                                    store) on a fake clock, as fast as it goes
     python -m tests.session_child app DATA_DIR      the real app, headless, on a clock running
                                                     fifty times faster than real time
 
@@ -17,13 +17,13 @@ import time
 from pathlib import Path
 
 from coach.clock import MonotonicClock
-from coach.history.model import SetRecord
+from coach.history.model import FixedHistory, SetRecord
 from coach.history.sqlite import HistoryStore
 from coach.plan import build_plan
-from coach.recorder import SessionRecorder
 from coach.routine import RoutineEntry
 from coach.routine_yaml import parse_routine
-from coach.session import Session
+from coach.runner import SessionRunner
+from coach.sound import NullBeeper
 from coach.testing import FakeClock
 from tests.ui.conftest import SHORT
 
@@ -46,26 +46,20 @@ def open_store(data_dir: Path) -> HistoryStore:
 
 
 def run_engine(data_dir: Path) -> None:
-    plan = build_plan(parse_routine(SHORT), "short")
+    entry = RoutineEntry("short", data_dir / "short.yaml", parse_routine(SHORT))
+    plan = build_plan(entry.routine, entry.id)
     clock = FakeClock()
     store = open_store(data_dir)
+    history = FixedHistory(store)
     for _ in range(20):  # several sessions in a row, so a kill can land anywhere
-        recorder = SessionRecorder(store, clock, plan)
-        recorder.begin()
-        session = Session(plan, clock)
-        events = session.start()
-        while True:
-            for event in events:
-                if event.tally is not None:
-                    recorder.record(event.tally)
-            if session.done:
-                break
-            if session.current.phase == "rep":
-                events = session.count_rep()
+        runner = SessionRunner(entry, clock=clock, beeper=NullBeeper(), history=history, plan=plan)
+        runner.begin()
+        while not runner.finished:
+            if runner.current.phase == "rep":
+                runner.enter()
             else:
                 clock.advance(0.25)
-                events = session.tick()
-        recorder.end("completed")
+                runner.tick()
     print("done", flush=True)
 
 
@@ -79,7 +73,6 @@ class FastClock(MonotonicClock):
 
 
 async def run_app(data_dir: Path) -> None:
-    from coach.sound import NullBeeper
     from coach.ui.app import make_app
 
     path = data_dir / "short.yaml"

@@ -138,6 +138,27 @@ class Store(Protocol):
     def export_rows(self) -> list[dict[str, Any]]: ...
 
 
+class HistoryAccess(Protocol):
+    """Where a front end finds history: the store (opened on first use) and, when it could not
+    be the file, why not (then the store keeps this run's sessions in memory only)."""
+
+    def history(self) -> Store: ...
+
+    @property
+    def history_problem(self) -> str | None: ...
+
+
+class FixedHistory:
+    """History access to a store already open, for the drills, benchmarks and plain runs."""
+
+    def __init__(self, store: Store, problem: str | None = None) -> None:
+        self.store = store
+        self.history_problem = problem
+
+    def history(self) -> Store:
+        return self.store
+
+
 @dataclass(frozen=True)
 class Field:
     """One exported field: its name in JSON and CSV, and the record attribute (and file

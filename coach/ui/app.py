@@ -22,13 +22,16 @@ if TYPE_CHECKING:
     from coach.history.model import Store
     from coach.resume import Answer, ResumeOffer
     from coach.routine import RoutineEntry
+    from coach.runner import SessionResult, SessionRunner
     from coach.sound import Beeper
-    from coach.ui.screens.session import SessionResult, SessionScreen
 
 Start = Literal["home", "history"]
 # What a signal means for the session in progress: a terminal asked to end it, or the
 # terminal (or the SSH link) went away, so it can be resumed.
-SIGNAL_ENDINGS = {"SIGTERM": "stopped", "SIGHUP": "interrupted"}
+SIGNAL_ENDINGS: dict[str, Literal["stopped", "interrupted"]] = {
+    "SIGTERM": "stopped",
+    "SIGHUP": "interrupted",
+}
 
 CALM = Theme(
     name="coach-calm",
@@ -80,8 +83,6 @@ class CoachApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "coach"
-    MIN_WIDTH = 40
-    MIN_HEIGHT = 12
     BINDINGS = [
         Binding("question_mark", "toggle_help", "Help", key_display="?"),
         Binding("ctrl+t", "toggle_contrast", "Contrast", show=False),
@@ -108,7 +109,7 @@ class CoachApp(App[int]):
         self._owns_store = store is None
         self._store_checked = False
         self.history_problem: str | None = None
-        self.session_screen: SessionScreen | None = None
+        self.runner: SessionRunner | None = None  # the session in progress
         self._history_lock = threading.Lock()
         # The theme is in place before the stylesheet is first parsed, without the watcher:
         # setting it the usual way parses the whole stylesheet a second time before Home shows.
@@ -151,8 +152,7 @@ class CoachApp(App[int]):
                 severity="warning",
                 timeout=12,
             )
-        screen = self.session_screen
-        began = screen is not None and screen.session is not None and screen.session.started
+        began = self.runner is not None and self.runner.started
         if self.start == "history" or began:  # too late to offer a resume
             return
         offer = self._resume_offer()
@@ -204,9 +204,9 @@ class CoachApp(App[int]):
         answer(self.history(), offer, said)
         if said is not Answer.RESUME:
             return
-        screen = self.session_screen
-        if screen is not None and screen.entry.id == offer.entry.id:
-            screen.move_start(offer.start_index, offer.session.id)
+        runner = self.runner
+        if runner is not None and runner.entry.id == offer.entry.id:
+            runner.move_start(offer.start_index, offer.session.id)
         else:
             self.start_session(offer.entry, offer.start_index, resumed_from=offer.session.id)
 
@@ -214,7 +214,7 @@ class CoachApp(App[int]):
         from coach.ui.screens.history import HistoryScreen
 
         settle_collector()
-        self.push_screen(HistoryScreen(), lambda _: self._history_closed())
+        self.push_screen(HistoryScreen(self, self.clock), lambda _: self._history_closed())
 
     def _history_closed(self) -> None:
         if self.start == "history":
@@ -225,17 +225,25 @@ class CoachApp(App[int]):
     def start_session(
         self, entry: RoutineEntry, start_index: int = 0, resumed_from: int | None = None
     ) -> None:
+        from coach.runner import SessionRunner
         from coach.ui.screens.session import SessionScreen
 
         settle_collector()
-        screen = SessionScreen(entry, start_index, resumed_from=resumed_from)
-        self.session_screen = screen
-        self.push_screen(screen, self._session_over)
+        self.runner = SessionRunner(
+            entry,
+            clock=self.clock,
+            beeper=self.beeper,
+            history=self,
+            start_index=start_index,
+            resumed_from=resumed_from,
+            sound_off=self.sound_off,
+        )
+        self.push_screen(SessionScreen(self.runner), self._session_over)
 
     def _session_over(self, result: SessionResult | None) -> None:
         from coach.ui.screens.summary import SummaryScreen
 
-        self.session_screen = None
+        self.runner = None
         if result is None or (not result.records and not result.completed):
             self._back_home()
             return
@@ -257,9 +265,8 @@ class CoachApp(App[int]):
             pass  # no signal handlers here (another OS, or not the main thread)
 
     def _on_signal(self, name: str) -> None:
-        screen = self.session_screen
-        if screen is not None:
-            screen.end_for_signal(SIGNAL_ENDINGS[name])
+        if self.runner is not None:
+            self.runner.end_for_signal(SIGNAL_ENDINGS[name])
         self.exit(return_code=128 + int(getattr(signal, name)))
 
     def action_toggle_help(self) -> None:
@@ -272,8 +279,8 @@ class CoachApp(App[int]):
         self.theme = HIGH_CONTRAST.name if self.theme == CALM.name else CALM.name
 
     def on_unmount(self) -> None:
-        if self.session_screen is not None:
-            self.session_screen.end_for_signal("stopped")
+        if self.runner is not None:
+            self.runner.end_for_signal("stopped")
         self.beeper.close()
         if self._store is not None and self._owns_store:
             self._store.close()

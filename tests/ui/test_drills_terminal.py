@@ -114,7 +114,7 @@ async def test_resizing_mid_hold_never_moves_the_timer(
         await pilot.press("enter")
         twin.start()
         screen = session_screen(pilot)
-        session = screen.session
+        session = screen.runner.session
         assert session is not None and session.started
         elapsed = 0.0
         # Into the first hold, then resize again and again while it runs, and on into the next.
@@ -168,11 +168,11 @@ async def test_keys_still_work_while_the_window_is_too_small(
     async with app.run_test(size=(30, 10)) as pilot:
         await pilot.press("enter")
         screen = session_screen(pilot)
-        assert screen.session is not None and screen.session.started
+        assert screen.runner.session is not None and screen.runner.session.started
         clock.advance(7.0)
         screen.tick()
         await pilot.press("space")
-        assert screen.session.paused
+        assert screen.runner.session.paused
         clock.advance(60.0)
         await pilot.resize_terminal(80, 24)
         screen.tick()

@@ -78,8 +78,8 @@ async def test_pain_check_in_before_the_start(clock: FakeClock, short_entry: Rou
         assert "4" in text_of(pilot, "#brief-pain") and "7" not in text_of(pilot, "#brief-pain")
         await pilot.press("enter")
         screen = app.screen
-        assert isinstance(screen, SessionScreen) and screen.session is not None
-        assert screen.session.started
+        assert isinstance(screen, SessionScreen) and screen.runner.session is not None
+        assert screen.runner.session.started
         detail = store.detail(only_session(store))
         assert detail is not None and detail.session.pain_before == 4
 
@@ -175,12 +175,13 @@ async def test_run_offers_to_resume_at_the_next_set(
         assert "picks up at Clamshell, set 2/2 · left side" in question
         await pilot.press("r")
         screen = app.screen
-        assert isinstance(screen, SessionScreen) and screen.session is not None
+        assert isinstance(screen, SessionScreen) and screen.runner.session is not None
         assert "Resuming at Clamshell" in text_of(pilot, "#brief-body")
         await pilot.press("enter")
-        assert screen.session.current.phase == "rest"  # the rest before set 2
+        assert screen.runner.session.current.phase == "rest"  # the rest before set 2
         await advance(pilot, clock, 6)
-        assert (screen.session.current.set, screen.session.current.side) == (2, "left")
+        step = screen.runner.current
+        assert (step.set, step.side) == (2, "left")
     newest = store.recent()[0]
     assert newest.id != old
     detail = store.detail(newest.id)
@@ -199,8 +200,8 @@ async def test_starting_over_begins_at_the_top_and_stops_asking(
         assert isinstance(app.screen, ResumeScreen)
         await pilot.press("s")
         screen = app.screen
-        assert isinstance(screen, SessionScreen) and screen.session is not None
-        assert screen.session.index == 0
+        assert isinstance(screen, SessionScreen) and screen.runner.session is not None
+        assert screen.runner.session.index == 0
     assert store.resumable(None, offered_since(clock.wall())) is None
 
 
@@ -222,8 +223,8 @@ async def test_home_offers_to_resume_a_built_in_routine(
         screen = app.screen
         assert isinstance(screen, SessionScreen) and screen.entry.id == "low-back"
         await pilot.press("enter")
-        assert screen.session is not None
-        step = screen.session.current
+        assert screen.runner.session is not None
+        step = screen.runner.session.current
         assert (step.exercise, step.phase) == (first, "switch")
         assert step.side == "right"
 

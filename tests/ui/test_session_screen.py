@@ -121,7 +121,7 @@ async def test_quit_asks_first_and_no_keeps_going(
         await advance_clock_only(clock, 50)
         await pilot.press("n")
         assert isinstance(app.screen, SessionScreen)
-        assert not app.screen.session.paused  # type: ignore[union-attr]
+        assert not app.screen.runner.session.paused  # type: ignore[union-attr]
         assert count(pilot) == "4"  # the time spent answering did not count
         await advance(pilot, clock, 6)  # into the first rep
         await pilot.press("escape")
@@ -241,7 +241,7 @@ async def test_no_audio_player_one_notice_and_the_session_completes(
         while isinstance(app.screen, SessionScreen):
             clock.advance(0.5)
             screen.tick()
-            if screen.session is not None and screen.session.current.phase == "rep":
+            if screen.runner.session is not None and screen.runner.session.current.phase == "rep":
                 await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen) and app.screen.result.completed

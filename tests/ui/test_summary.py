@@ -7,8 +7,8 @@ from pathlib import Path
 from coach.plan import Block, build_plan
 from coach.routine import RoutineEntry
 from coach.routine_yaml import parse_routine
+from coach.runner import SessionResult
 from coach.session import SetTally
-from coach.ui.screens.session import SessionResult
 from coach.ui.screens.summary import planned_seconds, summary_table
 
 from .conftest import SHORT

@@ -1,6 +1,7 @@
 """Fault drills for sound: no player, a player that hangs, a player that fails.
 
-The real PlaysoundBeeper runs real stand-in player scripts found on PATH. Whatever the player
+The real PlaysoundBeeper runs real stand-in player scripts found on PATH, driven by the session
+runner as every front end drives it. Whatever the player
 does, a cue never blocks or raises, sound problems come out as at most one notice, the session
 still finishes, and no player process outlives the beeper's `close`.
 """
@@ -19,13 +20,13 @@ from typing import Any
 import pytest
 
 import coach.sound
+from coach.history.model import FixedHistory
+from coach.history.sqlite import MemoryStore
 from coach.routine import RoutineEntry
 from coach.routine_yaml import parse_routine
+from coach.runner import SessionRunner
 from coach.sound import CUES, NO_PLAYER, PlaysoundBeeper
 from coach.testing import FakeClock
-from coach.ui.app import make_app
-from coach.ui.screens.session import SessionScreen
-from coach.ui.screens.summary import SummaryScreen
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="stand-in players are shell scripts")
 
@@ -326,42 +327,40 @@ exercises:
 """
 
 
-async def run_whole_session(beeper: PlaysoundBeeper, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Run the routine hands-free to its summary; return the notices the screen showed."""
-    notices: list[str] = []
-    monkeypatch.setattr(SessionScreen, "notify", lambda self, msg, **kw: notices.append(msg))
+def run_whole_session(beeper: PlaysoundBeeper) -> list[str]:
+    """Run the routine hands-free to its end, as the runner does for every front end; return
+    the notices it reported. The beeper is closed afterwards, as the app closes it on exit."""
     entry = RoutineEntry("drill", Path("drill.yaml"), parse_routine(ROUTINE))
     clock = FakeClock()
-    app = make_app(clock=clock, beeper=beeper, routine=entry)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter")
-        screen = app.screen
-        assert isinstance(screen, SessionScreen) and screen.session is not None
-        for _ in range(20):
-            if not isinstance(app.screen, SessionScreen):
-                break
-            clock.advance(1)
-            screen.tick()
-        await pilot.pause()
-        assert isinstance(app.screen, SummaryScreen)
-        assert app.screen.result.completed
+    runner = SessionRunner(entry, clock=clock, beeper=beeper, history=FixedHistory(MemoryStore()))
+    notices: list[str] = []
+    runner.subscribe(lambda update: notices.extend(notice.text for notice in update.notices))
+    runner.prepare()
+    runner.begin()
+    for _ in range(20):
+        if runner.finished:
+            break
+        clock.advance(1)
+        runner.tick()
+    assert runner.result is not None and runner.result.completed
+    beeper.close()
     return notices
 
 
-async def test_the_session_finishes_with_a_hanging_player_and_leaves_none_behind(
-    bin_dir: Path, started: Spy, pids: Path, monkeypatch: pytest.MonkeyPatch
+def test_the_session_finishes_with_a_hanging_player_and_leaves_none_behind(
+    bin_dir: Path, started: Spy, pids: Path
 ) -> None:
     add_player(bin_dir, hanging(pids))
     sounds = started()
-    notices = await run_whole_session(PlaysoundBeeper(), monkeypatch)
+    notices = run_whole_session(PlaysoundBeeper())
     assert len(notices) == 1 and notices[0].startswith("Sound is off: ")
     assert 8 <= len(sounds) <= 10  # players start until they are seen to hang, then no more
-    # The app has exited: its beeper was closed, and that ended every player.
+    # The beeper was closed, and that ended every player.
     assert all(s.subprocess.poll() is not None for s in sounds)
     assert_all_stopped(sounds, pids)
 
 
-async def test_the_session_finishes_with_a_failing_player_and_one_notice(
+def test_the_session_finishes_with_a_failing_player_and_one_notice(
     bin_dir: Path, started: Spy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     add_player(bin_dir, LOUD_FAILURE)
@@ -375,7 +374,7 @@ async def test_the_session_finishes_with_a_failing_player_and_one_notice(
             sound.subprocess.wait(timeout=10)
 
     monkeypatch.setattr(beeper, "play", play_and_let_it_fail)
-    notices = await run_whole_session(beeper, monkeypatch)
+    notices = run_whole_session(beeper)
     assert notices == ["Sound is off: the audio player failed (exit status 3)"]
     assert len(sounds) == 1
 

@@ -358,44 +358,6 @@ def test_builtin_routines_run_hands_free_to_the_end(name: str) -> None:
     assert started == list(range(len(plan.steps)))
 
 
-def test_cue_sequence_for_a_short_routine() -> None:
-    from coach.sound import cue_for
-    from coach.testing import RecordingBeeper
-
-    session, clock = make(
-        "  - name: A\n    sets: 2\n    reps: 2\n    hold: 2\n    sides: both\n    rest: 6\n"
-        "    tempo: {move: 1, release: 1}\n"
-    )
-    beeper = RecordingBeeper(clock)
-
-    def play(events: list[Event]) -> None:
-        cue = cue_for(events)
-        if cue:
-            beeper.play(cue)
-
-    play(session.start())
-    while not session.done:
-        clock.advance(0.5)
-        play(session.tick())
-    rep = ["go", "hold_done"]
-    side = rep * 2
-    assert beeper.cues == (
-        ["tick"] * 3
-        + side
-        + ["switch"]
-        + side
-        + ["rest"]
-        + ["tick"] * 3
-        + side
-        + ["switch"]
-        + side
-        + ["finish"]
-    )
-    ticks = [when for cue, when in beeper.played if cue == "tick"]
-    rest_end = 100 + 5 + 8 + 3 + 8 + 6
-    assert ticks[3:] == [rest_end - 3, rest_end - 2, rest_end - 1]
-
-
 def test_mute_and_pause_silence_cues() -> None:
     from coach.sound import cue_for
     from coach.testing import RecordingBeeper

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
@@ -19,8 +19,15 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from coach.clock import Clock
 from coach.durations import plural
-from coach.history.model import SessionDetail, SessionSummary, SetRecord, Store
+from coach.history.model import (
+    HistoryAccess,
+    SessionDetail,
+    SessionSummary,
+    SetRecord,
+    Store,
+)
 from coach.history_view import (
     LIST_COLUMNS,
     minutes_text,
@@ -37,7 +44,6 @@ from coach.ui.widgets.trendline import TrendLine
 if TYPE_CHECKING:
     from rich.console import JustifyMethod
 
-    from coach.ui.app import CoachApp
 
 PAGE = 100
 TREND_POINTS = 30
@@ -72,23 +78,21 @@ class HistoryScreen(Screen[None]):
         Binding("end", "last", "Last", show=False, priority=True),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, history: HistoryAccess, clock: Clock) -> None:
         super().__init__()
+        self.history = history
+        self.clock = clock
         self.sessions: list[SessionSummary] = []
         self.total = 0
         self.now: datetime | None = None
         self._routine_width = 0
-
-    @property
-    def coach(self) -> CoachApp:
-        return cast("CoachApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(Text.assemble(("coach", "bold"), ("  ·  history", "dim")), id="history-title")
         yield Static(id="history-stats")
         with Horizontal(id="history-charts"):
             with Vertical(id="calendar-box"):
-                yield ActivityCalendar(self.coach.clock.wall().date(), weeks=WEEKS, id="calendar")
+                yield ActivityCalendar(self.clock.wall().date(), weeks=WEEKS, id="calendar")
             with Vertical(id="trend-box"):
                 yield TrendLine("Pain before", high=10, id="trend-before")
                 yield TrendLine("Pain after", high=10, id="trend-after")
@@ -106,7 +110,7 @@ class HistoryScreen(Screen[None]):
         self.query_one("#trend-box").border_subtitle = "pain 0–10"
         self.query_one("#sessions").border_title = "Sessions"
         try:
-            self.load(self.coach.history(), self.coach.clock.wall())
+            self.load(self.history.history(), self.clock.wall())
         except HistoryError as exc:
             self.show_empty(f"Could not read the history: {exc}")
 
@@ -115,13 +119,13 @@ class HistoryScreen(Screen[None]):
         today = now.date()
         self.total = store.count()
         if not self.total:
-            problem = self.coach.history_problem
+            problem = self.history.history_problem
             self.show_empty(f"Your history cannot be read: {problem}" if problem else EMPTY)
             return
         self.query_one("#history-stats", Static).update(
             stats_line(store.streak(today), store.sessions_this_week(today), self.total)
         )
-        if self.coach.history_problem:  # the sessions of this run only, kept in memory
+        if self.history.history_problem:  # the sessions of this run only, kept in memory
             self.query_one("#history-title", Static).update(
                 Text.assemble(
                     ("coach", "bold"),
@@ -164,7 +168,7 @@ class HistoryScreen(Screen[None]):
 
     def add_rows(self, sessions: list[SessionSummary]) -> None:
         table = self.query_one(DataTable)
-        now = self.now or self.coach.clock.wall()
+        now = self.now or self.clock.wall()
         for item in sessions:
             cells = [
                 Text(
@@ -195,7 +199,7 @@ class HistoryScreen(Screen[None]):
         if event.cursor_row < len(self.sessions) - 1 or len(self.sessions) >= self.total:
             return
         try:
-            more = self.coach.history().recent(limit=PAGE, offset=len(self.sessions))
+            more = self.history.history().recent(limit=PAGE, offset=len(self.sessions))
         except HistoryError as exc:
             self.notify(f"Could not read more sessions: {exc}", severity="error")
             return
@@ -222,7 +226,7 @@ class HistoryScreen(Screen[None]):
             self.open(self.sessions[table.cursor_row].id)
 
     def open(self, session_id: int) -> None:
-        self.app.push_screen(SessionDetailScreen(session_id))
+        self.app.push_screen(SessionDetailScreen(session_id, self.history, self.clock))
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -281,9 +285,11 @@ class SessionDetailScreen(Screen[None]):
 
     BINDINGS = [Binding("escape,q", "close", "Back")]
 
-    def __init__(self, session_id: int) -> None:
+    def __init__(self, session_id: int, history: HistoryAccess, clock: Clock) -> None:
         super().__init__()
         self.session_id = session_id
+        self.history = history
+        self.clock = clock
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
@@ -295,9 +301,8 @@ class SessionDetailScreen(Screen[None]):
     def on_mount(self) -> None:
         from coach.history.model import HistoryError
 
-        app = cast("CoachApp", self.app)
         try:
-            detail = app.history().detail(self.session_id)
+            detail = self.history.history().detail(self.session_id)
         except HistoryError as exc:
             self.query_one("#detail-info", Static).update(f"Could not read the session: {exc}")
             return
@@ -307,7 +312,7 @@ class SessionDetailScreen(Screen[None]):
         self.query_one("#detail-title", Static).update(
             Text.assemble((detail.session.title, "bold"), ("  ·  session", "dim"))
         )
-        self.query_one("#detail-info", Static).update(detail_lines(detail, app.clock.wall()))
+        self.query_one("#detail-info", Static).update(detail_lines(detail, self.clock.wall()))
         sets = sets_table(detail) if detail.sets else Text("No sets were recorded.", style="dim")
         self.query_one("#detail-sets", Static).update(sets)
         self.query_one("#detail-body").focus()

@@ -1,17 +1,15 @@
 """The live session: one big word for the phase, a big countdown, and what to do now.
 
-The screen never computes time or counts reps. It asks the engine what happened (events → sound
-cues and records) and what to show (view → widgets), and it only touches the widgets whose text
-changed. It wakes exactly when something will change: the engine's next boundary, the next whole
-second of a countdown or the clock times, or the next step of the bar; a long hold costs one
-redraw a second, and a paused session none.
+The screen is a view of a `SessionRunner`: it forwards keys to the runner, and draws the
+runner's view whenever the runner reports (cues, records and endings are the runner's), touching
+only the widgets whose text changed. It wakes exactly when something will change: the runner's
+next boundary, the next whole second of a countdown or the clock times, or the next step of the
+bar; a long hold costs one redraw a second, and a paused session none.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,39 +21,23 @@ from textual.timer import Timer
 from textual.widgets import ProgressBar, Static
 
 from coach.durations import clock, plural, seconds_text, spoken
-from coach.plan import Plan, Step, build_plan
+from coach.plan import Step
 from coach.plan_view import dosage, step_label
-from coach.recorder import SessionRecorder
 from coach.resume import resuming_at, seconds_left
-from coach.routine import Exercise, RoutineEntry
-from coach.session import Event, EventKind, Session, SessionView, SetTally
-from coach.sound import cue_for
+from coach.routine import Exercise
+from coach.runner import SessionResult, SessionRunner, Update
+from coach.session import SessionView
 from coach.ui.widgets.bar import PlainProgressBar
 from coach.ui.widgets.bigtext import BigText
 from coach.ui.widgets.footer import KeyFooter
-
-if TYPE_CHECKING:
-    from coach.ui.app import CoachApp
 
 MIN_WAKE_SECONDS = 0.001
 # Lands a wake just past the moment a number changes, never a hair before it.
 PAST = 0.002
 ROUTINE_BAR_STEPS = 200
-
-
-@dataclass
-class SessionResult:
-    """What a session screen hands back: enough for the summary and for history."""
-
-    entry: RoutineEntry
-    plan: Plan
-    records: list[SetTally] = field(default_factory=list)
-    elapsed: float = 0.0
-    completed: bool = False
-    recorder: SessionRecorder | None = None
-    start_index: int = 0  # where a resumed session picked up; what came before is not its own
-
-
+MIN_WIDTH = 40
+MIN_HEIGHT = 12
+"""Below this size the screen asks for a larger window instead of drawing."""
 SHORT_HEIGHT = 16
 """Below this many rows the session screen drops its cues and the next step."""
 
@@ -128,7 +110,7 @@ def describe_upcoming(step: Step | None, current: Step) -> str:
 
 
 class SessionScreen(Screen[SessionResult]):
-    """Walks one routine. Dismisses with a SessionResult when it ends or is stopped."""
+    """Shows one runner's session. Dismisses with the runner's result when it ends."""
 
     BINDINGS = [
         Binding("space", "pause", "Pause"),
@@ -139,21 +121,16 @@ class SessionScreen(Screen[SessionResult]):
         Binding("q,escape", "quit_session", "Quit"),
     ]
 
-    def __init__(
-        self, entry: RoutineEntry, start_index: int = 0, resumed_from: int | None = None
-    ) -> None:
+    def __init__(self, runner: SessionRunner) -> None:
         super().__init__()
-        self.entry = entry
-        self.plan = build_plan(entry.routine, entry.id)
-        self._start_index = start_index
-        self._resumed_from = resumed_from
-        self.session: Session | None = None
-        self.recorder: SessionRecorder | None = None
+        self.runner = runner
+        self.entry = runner.entry
+        self.plan = runner.plan
         self.pain_before: int | None = None
         self._shown: dict[str, object] = {}
         self._phase_class = ""
-        self._finished = False
         self._wake: Timer | None = None
+        self._unsubscribe = runner.subscribe(self._runner_reported)
 
     # ------------------------------------------------------------------ layout
 
@@ -177,13 +154,14 @@ class SessionScreen(Screen[SessionResult]):
                 yield PlainProgressBar(id="routine-bar", show_eta=False, show_percentage=False)
                 yield Static(id="times")
         yield Static(
-            "Make the window larger (at least 40×12) to follow the session.",
+            f"Make the window larger (at least {MIN_WIDTH}×{MIN_HEIGHT}) to follow the session.",
             id="too-small",
         )
         yield KeyFooter()
 
     def _briefing_text(self) -> Text:
         routine = self.entry.routine
+        start = self.runner.start_index
         text = Text()
         if routine.summary:
             text.append(routine.summary + "\n\n")
@@ -193,12 +171,11 @@ class SessionScreen(Screen[SessionResult]):
         if routine.equipment:
             text.append("You need  ", style="bold")
             text.append(", ".join(routine.equipment) + "\n\n")
-        resuming = resuming_at(self.plan, self._start_index)
+        resuming = resuming_at(self.plan, start)
         if resuming is not None:
             text.append("Resuming at ", style="bold")
             text.append(resuming + "\n\n")
-        remaining = seconds_left(self.plan, self._start_index)
-        text.append(f"{spoken(remaining)}", style="bold")
+        text.append(f"{spoken(seconds_left(self.plan, start))}", style="bold")
         text.append(f" · {plural(len(routine.exercises), 'exercise')}, paced for you. ")
         text.append("Space pauses, n skips, p goes back, q stops.")
         return text
@@ -215,7 +192,7 @@ class SessionScreen(Screen[SessionResult]):
 
     def on_key(self, event: Key) -> None:
         """Before the start, digits give the optional pain check-in: 1 then 0 makes 10."""
-        if self.session is None or self.session.started:
+        if self.runner.started or self.runner.finished:
             return
         if event.character is not None and event.character.isdigit():
             digit = int(event.character)
@@ -228,40 +205,24 @@ class SessionScreen(Screen[SessionResult]):
         self.query_one("#brief-pain", Static).update(self._pain_text())
 
     def on_mount(self) -> None:
-        self.session = Session(self.plan, self.coach.clock, self._start_index)
         self.query_one("#brief-pain", Static).update(self._pain_text())
         self.add_class("-briefing")
         self._check_size()
         self._update_top()
         # Load the sound player while the briefing is read, not on the first cue.
-        self.call_after_refresh(self._prepare_sound)
+        self.call_after_refresh(self.runner.prepare)
 
-    def _prepare_sound(self) -> None:
-        beeper = self.coach.beeper
-        beeper.prepare()
-        notice = beeper.take_problem()
-        if notice:
-            self.notify(notice, severity="warning", timeout=8)
-
-    def move_start(self, start_index: int, resumed_from: int) -> None:
-        """Before the start: begin at `start_index` instead, resuming session `resumed_from`."""
-        if self.session is not None and self.session.started:
-            return
-        self._start_index = start_index
-        self._resumed_from = resumed_from
-        self.session = Session(self.plan, self.coach.clock, start_index)
-        self.query_one("#brief-body", Static).update(self._briefing_text())
-
-    @property
-    def coach(self) -> CoachApp:
-        return cast("CoachApp", self.app)
+    def on_unmount(self) -> None:
+        self._unsubscribe()
+        if self._wake is not None:
+            self._wake.stop()
 
     def on_resize(self, _event: Resize) -> None:
         self._check_size()
 
     def _check_size(self) -> None:
         width, height = self.app.size
-        self.set_class(width < self.coach.MIN_WIDTH or height < self.coach.MIN_HEIGHT, "-too-small")
+        self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
         # A short window keeps the word, the count, the exercise, where you are and the time;
         # the cues and what comes next give way, and the word may shrink to plain letters.
         self.set_class(height < SHORT_HEIGHT, "-short")
@@ -269,13 +230,28 @@ class SessionScreen(Screen[SessionResult]):
     # ------------------------------------------------------------------ the loop
 
     def tick(self) -> None:
-        """Catch up with the clock, redraw what changed, and sleep until the next change."""
-        session = self.session
-        if session is None or not session.started or self._finished:
+        """Let the runner catch up with the clock (it reports, and the report redraws); then
+        sleep until the next change."""
+        if self.runner.started and not self.runner.finished:
+            self.runner.tick()
+            self._arm()
+
+    def _runner_reported(self, update: Update) -> None:
+        """The runner did something: tell its notices, follow it to its end, or redraw."""
+        for notice in update.notices:
+            self.notify(notice.text, severity=notice.severity, timeout=notice.timeout)
+        if update.ended is not None:
+            if self._wake is not None:
+                self._wake.stop()
+                self._wake = None
+            self.dismiss(update.ended)
             return
-        self._handle(session.tick())
-        self._draw()
-        self._arm()
+        if update.moved:
+            self.query_one("#brief-body", Static).update(self._briefing_text())
+        if self.runner.started:
+            self._update_top()
+            self._draw()
+            self._arm()
 
     def _arm(self) -> None:
         """Wake exactly at the next boundary (so cues and words change on time) or just after
@@ -283,80 +259,21 @@ class SessionScreen(Screen[SessionResult]):
         if self._wake is not None:
             self._wake.stop()
             self._wake = None
-        session = self.session
-        if session is None or self._finished or not session.started:
+        runner = self.runner
+        if runner.finished or not runner.started:
             return
-        now = self.coach.clock.now()
+        now = runner.clock.now()
         delays = []
-        due = session.next_due()
+        due = runner.due()
         if due is not None:
             delays.append(due - now)
-        change = next_change(session.view(now))
+        change = next_change(runner.view(now))
         if change is not None:
             delays.append(change + PAST)
         if delays:
             # Never a zero delay: a Textual timer of interval 0 divides by zero when it runs late.
             delay = max(MIN_WAKE_SECONDS, min(delays))
             self._wake = self.set_timer(delay, self.tick, name="wake")
-
-    def _handle(self, events: list[Event]) -> None:
-        if not events:
-            return
-        beeper = self.coach.beeper
-        cue = cue_for(events)
-        if cue:
-            beeper.play(cue)
-            notice = beeper.take_problem()
-            if notice:
-                self.notify(notice, severity="warning", timeout=8)
-        for event in events:
-            if event.kind is EventKind.SET_DONE and event.tally is not None:
-                self.post_set(event.tally)
-            if event.kind in (EventKind.SESSION_DONE, EventKind.SESSION_STOPPED):
-                self._finish(completed=event.kind is EventKind.SESSION_DONE)
-
-    def post_set(self, tally: SetTally) -> None:
-        """A set finished or was skipped: it goes to history at once."""
-        if self.recorder is not None:
-            self.recorder.record(tally)
-            self._tell_history_problem()
-
-    def _tell_history_problem(self) -> None:
-        problem = self.recorder.take_problem() if self.recorder is not None else None
-        if problem:
-            self.notify(f"History will not be saved: {problem}", severity="warning", timeout=12)
-
-    def _finish(self, completed: bool) -> None:
-        if self._finished:
-            return
-        self._finished = True
-        assert self.session is not None
-        if self.recorder is not None:
-            self.recorder.end("completed" if completed else "stopped")
-        self.dismiss(
-            SessionResult(
-                entry=self.entry,
-                plan=self.plan,
-                records=list(self.session.records),
-                elapsed=self.session.elapsed(),
-                completed=completed,
-                recorder=self.recorder,
-                start_index=self._start_index,
-            )
-        )
-
-    def end_for_signal(self, status: str) -> None:
-        """The app is going away: save the session as `stopped` (with the set in progress as
-        far as it got) or `interrupted` (to be resumed at the set in progress)."""
-        session, recorder = self.session, self.recorder
-        if self._finished or session is None or recorder is None or not session.started:
-            return
-        self._finished = True
-        if status == "stopped":
-            for event in session.stop():
-                if event.tally is not None:
-                    recorder.record(event.tally)
-        recorder.end(status)
 
     # ------------------------------------------------------------------ drawing
 
@@ -367,10 +284,7 @@ class SessionScreen(Screen[SessionResult]):
         return True
 
     def _draw(self) -> None:
-        session = self.session
-        if session is None:
-            return
-        view = session.view()
+        view = self.runner.view()
         step = view.step
         exercise = self.entry.routine.exercises[step.exercise_index]
         word = "PAUSED" if view.paused else step.word
@@ -442,81 +356,51 @@ class SessionScreen(Screen[SessionResult]):
         return text
 
     def _update_top(self) -> None:
-        beeper = self.coach.beeper
-        sound = "sound off (m)" if beeper.muted else "sound on (m)"
+        sound = "sound off (m)" if self.runner.muted else "sound on (m)"
         top = Text.assemble((self.entry.routine.title, "bold"), "  ·  ", (sound, "dim"))
-        if self.coach.history_problem:
+        if not self.runner.history_saved:
             top.append("  ·  history not saved", style="bold")
-        self.query_one("#top", Static).update(top)
+        if self._set("top", top.plain):
+            self.query_one("#top", Static).update(top)
 
     # ------------------------------------------------------------------ keys
 
-    def _begin(self) -> None:
-        assert self.session is not None
-        self.recorder = SessionRecorder(
-            self.coach.history(), self.coach.clock, self.plan, self._start_index
-        )
-        self.recorder.begin(self.pain_before, self._resumed_from)
-        self._tell_history_problem()
-        self._update_top()
-        self._handle(self.session.start())
-        self._draw()
-        self._arm()
-
-    def _act(self, events: list[Event]) -> None:
-        self._handle(events)
-        if not self._finished:
-            self._draw()
-            self._arm()
-
     def action_enter(self) -> None:
-        session = self.session
-        if session is None:
-            return
-        if not session.started:
-            self._begin()
-        elif session.current.phase == "rep":
-            self._act(session.count_rep())
-        elif session.current.phase in ("ready", "switch", "rest") and not session.paused:
-            self._act(session.next())
+        if self.runner.started:
+            self.runner.enter()
+        else:
+            self.runner.begin(self.pain_before)
 
     def action_pause(self) -> None:
-        if self.session is not None and self.session.started:
-            self._act(self.session.toggle_pause())
+        self.runner.toggle_pause()
 
     def action_next(self) -> None:
-        if self.session is not None and self.session.started:
-            self._act(self.session.next())
+        self.runner.next()
 
     def action_previous(self) -> None:
-        if self.session is not None and self.session.started:
-            self._act(self.session.previous())
+        self.runner.previous()
 
     def action_mute(self) -> None:
-        beeper = self.coach.beeper
-        if beeper.muted and self.coach.sound_off:
-            self.notify(f"Sound stays off: {self.coach.sound_off}.", timeout=4)
-            return
-        beeper.muted = not beeper.muted
+        notice = self.runner.toggle_mute()
         self._update_top()
-        self.notify("Sound off" if beeper.muted else "Sound on", timeout=2)
+        self.notify(notice.text, severity=notice.severity, timeout=notice.timeout)
 
     def action_quit_session(self) -> None:
-        session = self.session
-        if session is None or not session.started:
-            self.dismiss(SessionResult(self.entry, self.plan))
+        runner = self.runner
+        if not runner.started:
+            runner.stop()  # nothing done yet: leave at once
             return
         from coach.ui.screens.confirm import ConfirmScreen
 
-        was_paused = session.paused
+        was_paused = runner.session.paused
         if not was_paused:
-            self._act(session.pause())
+            runner.pause()
 
         def answered(stop: bool | None) -> None:
             if stop:
-                self._act(session.stop())
+                runner.stop()
             elif not was_paused:
-                self._act(session.resume())
+                runner.resume()
 
         self.app.push_screen(
             ConfirmScreen("Stop this session? What you have done so far is kept.", "Stop", "Go on"),

@@ -14,7 +14,7 @@ from textual.widgets import Input, Label, Static
 
 from coach.durations import spoken
 from coach.resume import seconds_left, sets_left
-from coach.ui.screens.session import SessionResult
+from coach.runner import SessionResult
 from coach.ui.widgets.footer import KeyFooter
 
 

@@ -1,0 +1,325 @@
+"""One session from its first step to its end, for every front end.
+
+`SessionRunner` owns the engine, reads the clock, plays the cues (and, through a second port,
+speaks), records every set in history as it ends, starts a resumed session where it picks up,
+and ends the session on a command or a signal. Front ends (the full screen, plain narration,
+the drills, the benchmarks) send it commands and subscribe to what it reports: after every
+command and every tick, each listener gets one `Update` with the engine's events, any notice
+to show, and the result once the session has ended. The current state is `view()`. Nothing
+here imports Textual, draws or waits: `due()` says when the runner next needs a `tick()`, and
+`drive()` is the loop for a front end that has no timer of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from coach.clock import Clock
+from coach.history.model import HistoryAccess
+from coach.plan import Plan, Step, build_plan
+from coach.recorder import SessionRecorder
+from coach.routine import RoutineEntry
+from coach.session import Event, EventKind, Session, SessionView, SetTally
+from coach.sound import Beeper, cue_for
+
+Severity = Literal["information", "warning", "error"]
+
+
+@dataclass
+class SessionResult:
+    """What a session leaves behind: enough for the summary and for history."""
+
+    entry: RoutineEntry
+    plan: Plan
+    records: list[SetTally] = field(default_factory=list)
+    elapsed: float = 0.0
+    completed: bool = False
+    recorder: SessionRecorder | None = None
+    start_index: int = 0  # where a resumed session picked up; what came before is not its own
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something to tell the person once, in one line."""
+
+    text: str
+    severity: Severity = "warning"
+    timeout: float = 8
+
+
+@dataclass(frozen=True)
+class Update:
+    """What one command or tick did: the engine's events, notices, and the end."""
+
+    events: tuple[Event, ...] = ()
+    notices: tuple[Notice, ...] = ()
+    ended: SessionResult | None = None
+    moved: bool = False  # the start moved (a resume chosen during the briefing)
+
+
+Listener = Callable[[Update], None]
+
+
+class Speaker(Protocol):
+    """The second sound port: says what the events call for (spoken coaching fills it in)."""
+
+    muted: bool
+
+    def prepare(self) -> None:
+        """Get ready off the first cue's path (render phrases, find the engine)."""
+        ...
+
+    def speak(self, events: Sequence[Event]) -> bool:
+        """Say what these events call for; True when something is said (the beep it would
+        cover is then left out)."""
+        ...
+
+    def take_problem(self) -> str | None:
+        """A failure to tell once, then None."""
+        ...
+
+
+class SessionRunner:
+    """Runs one routine. Commands do nothing once the session has ended."""
+
+    def __init__(
+        self,
+        entry: RoutineEntry,
+        *,
+        clock: Clock,
+        beeper: Beeper,
+        history: HistoryAccess,
+        speaker: Speaker | None = None,
+        start_index: int = 0,
+        resumed_from: int | None = None,
+        sound_off: str | None = None,
+        plan: Plan | None = None,
+    ) -> None:
+        self.entry = entry
+        self.plan = plan if plan is not None else build_plan(entry.routine, entry.id)
+        self.clock = clock
+        self.beeper = beeper
+        self.speaker = speaker
+        self.history = history
+        self.sound_off = sound_off  # why sound cannot be turned on (COACH_SOUND=off)
+        self.start_index = start_index
+        self.resumed_from = resumed_from
+        self.session = Session(self.plan, clock, start_index)
+        self.recorder: SessionRecorder | None = None
+        self.result: SessionResult | None = None
+        self._listeners: list[Listener] = []
+
+    # ------------------------------------------------------------------ reading
+
+    @property
+    def started(self) -> bool:
+        return self.session.started
+
+    @property
+    def finished(self) -> bool:
+        return self.result is not None
+
+    @property
+    def current(self) -> Step:
+        return self.session.current
+
+    @property
+    def muted(self) -> bool:
+        return self.beeper.muted
+
+    @property
+    def history_saved(self) -> bool:
+        """False when history is kept in memory only, or a write has failed."""
+        recorder_failed = self.recorder is not None and self.recorder.problem is not None
+        return self.history.history_problem is None and not recorder_failed
+
+    def view(self, now: float | None = None) -> SessionView:
+        return self.session.view(now)
+
+    def due(self) -> float | None:
+        """The clock time at which the next boundary or countdown second falls, if any."""
+        return None if self.finished else self.session.next_due()
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call `listener` with every update from now on; returns the way to stop."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    # ------------------------------------------------------------------ commands
+
+    def prepare(self) -> None:
+        """Load the sound player (and voice) while the briefing is read, not on the first cue."""
+        self.beeper.prepare()
+        if self.speaker is not None:
+            self.speaker.prepare()
+        self._report(Update(notices=tuple(self._sound_notices())))
+
+    def move_start(self, start_index: int, resumed_from: int) -> None:
+        """Before the start: begin at `start_index` instead, resuming session `resumed_from`."""
+        if self.started or self.finished:
+            return
+        self.start_index = start_index
+        self.resumed_from = resumed_from
+        self.session = Session(self.plan, self.clock, start_index)
+        self._report(Update(moved=True))
+
+    def begin(self, pain_before: int | None = None) -> None:
+        """Start the session: its history row, then the first step."""
+        if self.started or self.finished:
+            return
+        self.recorder = SessionRecorder(
+            self.history.history(), self.clock, self.plan, self.start_index
+        )
+        self.recorder.begin(pain_before, self.resumed_from)
+        self._act(self.session.start())
+
+    def tick(self) -> None:
+        """Catch up with the clock."""
+        if self.started and not self.finished:
+            self._act(self.session.tick())
+
+    def enter(self) -> None:
+        """Count a self-paced rep, or cut a get-ready, side switch or rest short."""
+        session = self.session
+        if not session.started or self.finished:
+            return
+        if session.current.phase == "rep":
+            self._act(session.count_rep())
+        elif session.current.phase in ("ready", "switch", "rest") and not session.paused:
+            self._act(session.next())
+
+    def toggle_pause(self) -> None:
+        if self.started and not self.finished:
+            self._act(self.session.toggle_pause())
+
+    def pause(self) -> None:
+        if self.started and not self.finished:
+            self._act(self.session.pause())
+
+    def resume(self) -> None:
+        if self.started and not self.finished:
+            self._act(self.session.resume())
+
+    def next(self) -> None:
+        if self.started and not self.finished:
+            self._act(self.session.next())
+
+    def previous(self) -> None:
+        if self.started and not self.finished:
+            self._act(self.session.previous())
+
+    def stop(self) -> None:
+        """End early; what was done is kept. Before the start, leave with nothing done."""
+        if self.finished:
+            return
+        if not self.started:
+            self.result = SessionResult(self.entry, self.plan, start_index=self.start_index)
+            self._report(Update(ended=self.result))
+            return
+        self._act(self.session.stop())
+
+    def toggle_mute(self) -> Notice:
+        """Sound (cues and voice) off or on; says which, or why it stays off."""
+        beeper = self.beeper
+        if beeper.muted and self.sound_off:
+            return Notice(f"Sound stays off: {self.sound_off}.", "information", 4)
+        beeper.muted = not beeper.muted
+        if self.speaker is not None:
+            self.speaker.muted = beeper.muted
+        return Notice("Sound off" if beeper.muted else "Sound on", "information", 2)
+
+    def end_for_signal(self, status: Literal["stopped", "interrupted"]) -> None:
+        """The process is going away: save the session as `stopped` (with the set in progress
+        as far as it got) or `interrupted` (to be resumed at the set in progress). Reports
+        nothing: there is no front end left to tell."""
+        session, recorder = self.session, self.recorder
+        if self.finished or recorder is None or not session.started:
+            return
+        if status == "stopped":
+            for event in session.stop():
+                if event.tally is not None:
+                    recorder.record(event.tally)
+        recorder.end(status)
+        self.result = self._result(completed=False)
+
+    # ------------------------------------------------------------------ internals
+
+    def _act(self, events: list[Event]) -> None:
+        notices: list[Notice] = []
+        ended: SessionResult | None = None
+        if events:
+            spoke = self.speaker is not None and self.speaker.speak(events)
+            cue = None if spoke else cue_for(events)
+            if cue:
+                self.beeper.play(cue)
+            notices += self._sound_notices()
+            for event in events:
+                if event.kind is EventKind.SET_DONE and event.tally is not None:
+                    self._record(event.tally)
+                if event.kind in (EventKind.SESSION_DONE, EventKind.SESSION_STOPPED):
+                    ended = self._end(completed=event.kind is EventKind.SESSION_DONE)
+        notices += self._history_notices()
+        self._report(Update(tuple(events), tuple(notices), ended))
+
+    def _record(self, tally: SetTally) -> None:
+        """A set finished or was skipped: it goes to history at once."""
+        if self.recorder is not None:
+            self.recorder.record(tally)
+
+    def _end(self, completed: bool) -> SessionResult | None:
+        if self.finished:
+            return None
+        if self.recorder is not None:
+            self.recorder.end("completed" if completed else "stopped")
+        self.result = self._result(completed)
+        return self.result
+
+    def _result(self, completed: bool) -> SessionResult:
+        return SessionResult(
+            entry=self.entry,
+            plan=self.plan,
+            records=list(self.session.records),
+            elapsed=self.session.elapsed(),
+            completed=completed,
+            recorder=self.recorder,
+            start_index=self.start_index,
+        )
+
+    def _sound_notices(self) -> list[Notice]:
+        problems = [self.beeper.take_problem()]
+        if self.speaker is not None:
+            problems.append(self.speaker.take_problem())
+        return [Notice(text) for text in problems if text]
+
+    def _history_notices(self) -> list[Notice]:
+        problem = self.recorder.take_problem() if self.recorder is not None else None
+        return [Notice(f"History will not be saved: {problem}", timeout=12)] if problem else []
+
+    def _report(self, update: Update) -> None:
+        for listener in list(self._listeners):
+            listener(update)
+
+
+async def drive(runner: SessionRunner) -> SessionResult:
+    """Keep time for a front end with no timer of its own (plain narration, benchmarks): tick
+    at each boundary the runner names, and wake early when a command moved it on. Returns the
+    result once the session has ended."""
+    loop = asyncio.get_running_loop()
+    poked = asyncio.Event()
+    unsubscribe = runner.subscribe(lambda _: poked.set())
+    try:
+        while runner.result is None:
+            due = runner.due()
+            delay = None if due is None else max(0.0, due - runner.clock.now())
+            poked.clear()
+            if delay is None or delay > 0:
+                waiter = loop.create_task(poked.wait())
+                await asyncio.wait({waiter}, timeout=delay)
+                waiter.cancel()
+            runner.tick()
+        return runner.result
+    finally:
+        unsubscribe()
