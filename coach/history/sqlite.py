@@ -33,6 +33,7 @@ from coach.history.model import (
     minutes_between,
     to_text,
 )
+from coach.history.owners import pid_alive
 from coach.history.schema import (
     EXPORT_SESSIONS,
     EXPORT_SETS,
@@ -410,27 +411,3 @@ def open_store(data_dir: Path) -> tuple[Store, str | None]:
         return HistoryStore.open(data_dir / FILE_NAME), None
     except HistoryError as exc:
         return MemoryStore(), exc.reason
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this id runs on this host; when it cannot tell, it says yes."""
-    if pid <= 0:
-        return False
-    if os.name == "nt":  # there os.kill(pid, 0) would end the process
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # PermissionError: alive, and someone else's
-        return True
-    return not _zombie(pid)
-
-
-def _zombie(pid: int) -> bool:
-    """A killed process its parent has not reaped yet still answers signals, but is gone."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
-    except OSError:
-        return False  # no /proc here: trust the signal
-    return stat.rpartition(")")[2].split()[:1] == ["Z"]

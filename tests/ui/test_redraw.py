@@ -7,8 +7,9 @@ import pytest
 from coach.plan import build_plan
 from coach.routine_yaml import parse_routine
 from coach.session import Session, SessionView
+from coach.session_text import countdown_text
 from coach.testing import FakeClock
-from coach.ui.screens.session import countdown_text, next_change, step_bar_steps, step_bar_value
+from coach.ui.screens.session import next_change, step_bar_steps, step_bar_value
 
 LONG_HOLD = """\
 title: One long hold

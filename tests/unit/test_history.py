@@ -23,8 +23,9 @@ from hypothesis import strategies as st
 import coach
 from coach.history.export import CSV_COLUMNS, export_csv, export_json
 from coach.history.model import HistoryError, SessionRecord, SetRecord, Store
+from coach.history.owners import pid_alive
 from coach.history.schema import MIGRATIONS
-from coach.history.sqlite import HistoryStore, MemoryStore, open_store, pid_alive
+from coach.history.sqlite import HistoryStore, MemoryStore, open_store
 from coach.resume import offered_since
 from coach.testing import sample_sessions
 

@@ -22,11 +22,12 @@ from textual.widgets import ProgressBar, Static
 
 from coach.durations import clock, plural, seconds_text, spoken
 from coach.plan import Step
-from coach.plan_view import dosage, step_label
+from coach.plan_view import dosage
 from coach.resume import resuming_at, seconds_left
 from coach.routine import Exercise
 from coach.runner import SessionResult, SessionRunner, Update
 from coach.session import SessionView
+from coach.session_text import countdown_text, describe_upcoming, where_text
 from coach.ui.widgets.bar import PlainProgressBar
 from coach.ui.widgets.bigtext import BigText
 from coach.ui.widgets.footer import KeyFooter
@@ -79,34 +80,6 @@ def next_change(view: SessionView) -> float | None:
     if total > 0:
         candidates.append(total - (math.ceil(total - 1e-9) - 1))
     return max(0.0, min(candidates)) if candidates else None
-
-
-def countdown_text(view: SessionView) -> str:
-    """Whole seconds (m:ss from a minute up); the rep number for a self-paced rep."""
-    if view.remaining is None:
-        return str(view.step.rep or "")
-    whole = max(0, math.ceil(view.remaining - 1e-6))
-    return clock(whole) if whole >= 60 else str(whole)
-
-
-def where_text(step: Step) -> str:
-    parts = []
-    if step.rep is not None and step.reps > 1 and step.phase not in ("rest", "switch", "ready"):
-        parts.append(f"Rep {step.rep}/{step.reps}")
-    return " · ".join(p for p in (*parts, step_label(step)) if p)
-
-
-def describe_upcoming(step: Step | None, current: Step) -> str:
-    if step is None:
-        return "Next: the finish"
-    if step.phase == "rest":
-        return f"Next: rest {spoken(step.seconds or 0)}"
-    if step.phase == "switch":
-        return f"Next: switch to the {step.side} side"
-    if step.phase == "ready" or step.exercise_index != current.exercise_index:
-        return f"Next: {step.exercise}"
-    label = step_label(step)
-    return f"Next: {label}" if label else f"Next: {step.exercise}"
 
 
 class SessionScreen(Screen[SessionResult]):

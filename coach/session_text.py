@@ -1,0 +1,41 @@
+"""A session in words: the countdown, where you are, and what comes next.
+
+The full screen shows these; plain narration says them.
+"""
+
+from __future__ import annotations
+
+import math
+
+from coach.durations import clock, spoken
+from coach.plan import Step
+from coach.plan_view import step_label
+from coach.session import SessionView
+
+
+def countdown_text(view: SessionView) -> str:
+    """Whole seconds (m:ss from a minute up); the rep number for a self-paced rep."""
+    if view.remaining is None:
+        return str(view.step.rep or "")
+    whole = max(0, math.ceil(view.remaining - 1e-6))
+    return clock(whole) if whole >= 60 else str(whole)
+
+
+def where_text(step: Step) -> str:
+    parts = []
+    if step.rep is not None and step.reps > 1 and step.phase not in ("rest", "switch", "ready"):
+        parts.append(f"Rep {step.rep}/{step.reps}")
+    return " · ".join(p for p in (*parts, step_label(step)) if p)
+
+
+def describe_upcoming(step: Step | None, current: Step) -> str:
+    if step is None:
+        return "Next: the finish"
+    if step.phase == "rest":
+        return f"Next: rest {spoken(step.seconds or 0)}"
+    if step.phase == "switch":
+        return f"Next: switch to the {step.side} side"
+    if step.phase == "ready" or step.exercise_index != current.exercise_index:
+        return f"Next: {step.exercise}"
+    label = step_label(step)
+    return f"Next: {label}" if label else f"Next: {step.exercise}"
