@@ -31,6 +31,12 @@ class Answer(StrEnum):
     START_OVER = "start over"  # on `coach run ROUTINE`: never ask about that session again
     NOT_NOW = "not now"  # on Home: ask again next time, until a newer session of the routine
 
+    @classmethod
+    def declined(cls, on_home: bool) -> Answer:
+        """What saying no means where the offer was made: on Home, where the person is choosing
+        a routine, only "not now"; on `coach run ROUTINE`, "start over"."""
+        return cls.NOT_NOW if on_home else cls.START_OVER
+
 
 @dataclass(frozen=True)
 class ResumeOffer:

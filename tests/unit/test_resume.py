@@ -130,3 +130,8 @@ def test_an_offer_of_another_routine_is_found_by_id(entry: RoutineEntry) -> None
 
     found = find_offer(store, clock.wall() + timedelta(minutes=1), None, find)
     assert asked == ["hips"] and found is not None and found.entry is entry
+
+
+def test_saying_no_means_not_now_on_home_and_start_over_on_run() -> None:
+    assert Answer.declined(on_home=True) is Answer.NOT_NOW
+    assert Answer.declined(on_home=False) is Answer.START_OVER

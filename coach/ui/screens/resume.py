@@ -31,7 +31,7 @@ class ResumeScreen(ModalScreen[Answer]):
         self.home = home
 
     def compose(self) -> ComposeResult:
-        no = "Not now (n)" if self.home else "Start over (s)"
+        no = "Not now (n)" if Answer.declined(self.home) is Answer.NOT_NOW else "Start over (s)"
         with Grid(id="resume"):
             yield Label(offer_text(self.offer), id="resume-question")
             yield Button("Resume (r)", variant="primary", id="resume-yes")
@@ -44,5 +44,4 @@ class ResumeScreen(ModalScreen[Answer]):
         self.action_answer(event.button.id == "resume-yes")
 
     def action_answer(self, resume: bool) -> None:
-        declined = Answer.NOT_NOW if self.home else Answer.START_OVER
-        self.dismiss(Answer.RESUME if resume else declined)
+        self.dismiss(Answer.RESUME if resume else Answer.declined(on_home=self.home))
