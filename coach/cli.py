@@ -172,11 +172,12 @@ def _console() -> Console:
 def cmd_list(data: Path) -> int:
     from rich.table import Table
 
-    from coach.catalog import load_catalog
+    from coach.catalog import cache_path, load_catalog
     from coach.durations import minutes
-    from coach.plan import build_plan
 
-    catalog = load_catalog(data)
+    # The full-screen coach's cache spares parsing and planning the files that have not
+    # changed; a printing command only reads it, and creates nothing.
+    catalog = load_catalog(data, cache=cache_path(data), write_cache=False)
     table = Table(title="Routines", title_justify="left", expand=False)
     table.add_column("id", no_wrap=True, style="bold")
     table.add_column("title")
@@ -186,11 +187,10 @@ def cmd_list(data: Path) -> int:
     table.add_column("tags", style="dim")
     for entry in catalog.entries:
         routine = entry.routine
-        plan = build_plan(routine, entry.id)
         table.add_row(
             entry.id if entry.builtin else f"{entry.id} (yours)",
             routine.title,
-            minutes(plan.total_seconds),
+            minutes(catalog.seconds[entry.id]),
             str(len(routine.exercises)),
             ", ".join(routine.equipment) or "none",
             ", ".join(routine.tags),
