@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from coach.history_schema import Store
     from coach.routine import RoutineEntry
     from coach.sound import Beeper
+    from coach.ui.screens.home import HomeScreen
     from coach.ui.screens.resume import ResumeOffer
     from coach.ui.screens.session import SessionResult, SessionScreen
 
@@ -126,7 +127,7 @@ class CoachApp(App[int]):
         else:
             from coach.ui.screens.home import HomeScreen
 
-            self.push_screen(HomeScreen())
+            self.push_screen(HomeScreen(self.data_dir))
         # History opens after the first frame, and off the event loop, so the screen is drawn
         # without waiting on the disk.
         self.call_after_refresh(self._after_first_frame)
@@ -209,6 +210,9 @@ class CoachApp(App[int]):
         with contextlib.suppress(HistoryError):  # "Start over": do not ask about this one again
             self.history().dismiss(offer.session.id)
 
+    def on_home_screen_show_history(self, message: HomeScreen.ShowHistory) -> None:
+        self.show_history()
+
     def show_history(self) -> None:
         from coach.ui.screens.history import HistoryScreen
 
@@ -220,6 +224,9 @@ class CoachApp(App[int]):
             self.exit(0)
 
     # ------------------------------------------------------------------ sessions
+
+    def on_home_screen_start_routine(self, message: HomeScreen.StartRoutine) -> None:
+        self.start_session(message.entry)
 
     def start_session(
         self, entry: RoutineEntry, start_index: int = 0, resumed_from: int | None = None
