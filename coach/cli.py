@@ -170,33 +170,38 @@ def _console() -> Console:
 
 
 def cmd_list(data: Path) -> int:
-    from rich.table import Table
-
     from coach.catalog import cache_path, load_catalog
     from coach.durations import minutes
+    from coach.list_view import Column, table
 
     # The full-screen coach's cache spares parsing and planning the files that have not
     # changed; a printing command only reads it, and creates nothing.
     catalog = load_catalog(data, cache=cache_path(data), write_cache=False)
-    table = Table(title="Routines", title_justify="left", expand=False)
-    table.add_column("id", no_wrap=True, style="bold")
-    table.add_column("title")
-    table.add_column("minutes", justify="right", no_wrap=True)
-    table.add_column("exercises", justify="right")
-    table.add_column("equipment")
-    table.add_column("tags", style="dim")
-    for entry in catalog.entries:
-        routine = entry.routine
-        table.add_row(
+    columns = [
+        Column("id", style="bold", wrap=False),
+        Column("title"),
+        Column("minutes", right=True, wrap=False),
+        Column("exercises", right=True, wrap=False),
+        Column("equipment"),
+        Column("tags", style="dim"),
+    ]
+    rows = [
+        [
             entry.id if entry.builtin else f"{entry.id} (yours)",
-            routine.title,
+            entry.routine.title,
             minutes(catalog.seconds[entry.id]),
-            str(len(routine.exercises)),
-            ", ".join(routine.equipment) or "none",
-            ", ".join(routine.tags),
-        )
+            str(len(entry.routine.exercises)),
+            ", ".join(entry.routine.equipment) or "none",
+            ", ".join(entry.routine.tags),
+        ]
+        for entry in catalog.entries
+    ]
     console = _console()
-    console.print(table)
+    text = table("Routines", columns, rows, console.width)
+    if console.is_terminal:
+        console.print(text, crop=False)
+    else:  # what Rich would write without a terminal, without its rendering every span
+        sys.stdout.write(text.plain + "\n")
     for err in catalog.errors:
         print(f"coach: skipped {err}", file=sys.stderr)
     return 0
