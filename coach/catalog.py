@@ -26,15 +26,57 @@ class UnknownRoutine(LookupError):
 
 
 @dataclass(frozen=True)
+class Summary:
+    """What a list shows of a routine."""
+
+    title: str
+    tags: tuple[str, ...]
+    equipment: tuple[str, ...]
+    exercises: int
+
+    @classmethod
+    def of(cls, routine: Routine) -> Summary:
+        return cls(
+            routine.title, tuple(routine.tags), tuple(routine.equipment), len(routine.exercises)
+        )
+
+
+class _Listing(msgspec.Struct):
+    """The parts of an encoded Routine that a list shows; the exercises are left undecoded."""
+
+    title: str
+    tags: list[str] = []
+    equipment: list[str] = []
+    exercises: list[msgspec.Raw] = []
+
+
+@dataclass(frozen=True, eq=False)
 class RoutineFile:
-    """One routine file, read: its routine and planned length, or the one error that stopped it."""
+    """One routine file, read: its routine and planned length, or the one error that stopped it.
+
+    From the cache, the routine is decoded when first asked for (a list needs only `summary`).
+    """
 
     id: str
     path: Path
     builtin: bool
-    entry: RoutineEntry | None = None
     seconds: float = 0.0  # the plan's total length; 0 for a self-paced routine or an error
     error: RoutineError | None = None
+    summary: Summary | None = None
+    routine: Routine | None = None
+    encoded: bytes | None = None  # the routine as the cache keeps it, until decoded
+
+    @property
+    def entry(self) -> RoutineEntry | None:
+        routine = self.routine
+        if routine is None and self.encoded is not None:
+            try:
+                routine = msgspec.msgpack.decode(self.encoded, type=Routine)
+            except (msgspec.DecodeError, msgspec.ValidationError):
+                routine = None
+            object.__setattr__(self, "routine", routine)
+            object.__setattr__(self, "encoded", None)
+        return None if routine is None else RoutineEntry(self.id, self.path, routine, self.builtin)
 
 
 @dataclass(frozen=True)
@@ -71,8 +113,10 @@ def read_routine_file(path: Path, builtin: bool) -> RoutineFile:
         routine = load_routine(path, trusted=builtin)
     except RoutineError as err:
         return RoutineFile(path.stem, path, builtin, error=err)
-    entry = RoutineEntry(path.stem, path, routine, builtin)
-    return RoutineFile(path.stem, path, builtin, entry, build_plan(routine, entry.id).total_seconds)
+    seconds = build_plan(routine, path.stem).total_seconds
+    return RoutineFile(
+        path.stem, path, builtin, seconds, summary=Summary.of(routine), routine=routine
+    )
 
 
 # ---------------------------------------------------------------------------- the cache
@@ -188,9 +232,7 @@ class RoutineReader:
 
 
 def _to_record(found: RoutineFile, size: int, mtime_ns: int) -> _Record:
-    routine = msgspec.Raw(
-        msgspec.msgpack.encode(None if found.entry is None else found.entry.routine)
-    )
+    routine = msgspec.Raw(msgspec.msgpack.encode(found.routine) if found.error is None else b"\xc0")
     err = found.error
     error = None if err is None else (err.message, err.line, err.col)
     return _Record(str(found.path), size, mtime_ns, found.builtin, found.seconds, routine, error)
@@ -202,18 +244,30 @@ def _from_record(record: _Record, path: Path) -> RoutineFile | None:
         err = RoutineError(str(path), message, line, col)
         return RoutineFile(path.stem, path, record.builtin, error=err)
     try:
-        routine = msgspec.msgpack.decode(record.routine, type=Routine)
+        listing = msgspec.msgpack.decode(record.routine, type=_Listing)
     except (msgspec.DecodeError, msgspec.ValidationError):
         return None
-    entry = RoutineEntry(path.stem, path, routine, record.builtin)
-    return RoutineFile(path.stem, path, record.builtin, entry, record.seconds)
+    summary = Summary(
+        listing.title, tuple(listing.tags), tuple(listing.equipment), len(listing.exercises)
+    )
+    return RoutineFile(
+        path.stem,
+        path,
+        record.builtin,
+        record.seconds,
+        summary=summary,
+        encoded=bytes(record.routine),
+    )
 
 
 # ---------------------------------------------------------------------------- the catalog
 
 
-def load_catalog(data: Path, cache: Path | None = None, *, write_cache: bool = True) -> Catalog:
+def routine_list(
+    data: Path, cache: Path | None = None, *, write_cache: bool = True
+) -> tuple[list[RoutineFile], list[RoutineError]]:
     """Built-in routines, then the user's; a user routine with a built-in's id replaces it.
+    Returns the routines that loaded and the errors of the files that did not.
 
     With `cache`, each file that has not changed since the cache was written comes from it,
     routine (or error) and length, which spares parsing YAML and planning; the cache is then
@@ -225,21 +279,24 @@ def load_catalog(data: Path, cache: Path | None = None, *, write_cache: bool = T
         *reader.read_folder(user_routines_dir(data), False),
     ]
     reader.save()
-    return catalog_of(found)
-
-
-def catalog_of(found: list[RoutineFile]) -> Catalog:
     by_id: dict[str, RoutineFile] = {}
     errors: list[RoutineError] = []
     for item in found:
         if item.error is not None:
             errors.append(item.error)
-        else:
+        elif item.summary is not None:
             by_id[item.id] = item
+    return list(by_id.values()), errors
+
+
+def load_catalog(data: Path, cache: Path | None = None, *, write_cache: bool = True) -> Catalog:
+    """The routines of `routine_list`, each decoded whole, with their lengths by id."""
+    found, errors = routine_list(data, cache, write_cache=write_cache)
+    entries = [(item.entry, item.seconds) for item in found]
     return Catalog(
-        tuple(item.entry for item in by_id.values() if item.entry is not None),
+        tuple(entry for entry, _ in entries if entry is not None),
         tuple(errors),
-        {item.id: item.seconds for item in by_id.values()},
+        {entry.id: seconds for entry, seconds in entries if entry is not None},
     )
 
 

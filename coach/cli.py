@@ -170,13 +170,13 @@ def _console() -> Console:
 
 
 def cmd_list(data: Path) -> int:
-    from coach.catalog import cache_path, load_catalog
+    from coach.catalog import cache_path, routine_list
     from coach.durations import minutes
     from coach.list_view import Column, table
 
     # The full-screen coach's cache spares parsing and planning the files that have not
     # changed; a printing command only reads it, and creates nothing.
-    catalog = load_catalog(data, cache=cache_path(data), write_cache=False)
+    found, errors = routine_list(data, cache=cache_path(data), write_cache=False)
     columns = [
         Column("id", style="bold", wrap=False),
         Column("title"),
@@ -187,14 +187,15 @@ def cmd_list(data: Path) -> int:
     ]
     rows = [
         [
-            entry.id if entry.builtin else f"{entry.id} (yours)",
-            entry.routine.title,
-            minutes(catalog.seconds[entry.id]),
-            str(len(entry.routine.exercises)),
-            ", ".join(entry.routine.equipment) or "none",
-            ", ".join(entry.routine.tags),
+            item.id if item.builtin else f"{item.id} (yours)",
+            item.summary.title,
+            minutes(item.seconds),
+            str(item.summary.exercises),
+            ", ".join(item.summary.equipment) or "none",
+            ", ".join(item.summary.tags),
         ]
-        for entry in catalog.entries
+        for item in found
+        if item.summary is not None
     ]
     console = _console()
     text = table("Routines", columns, rows, console.width)
@@ -202,7 +203,7 @@ def cmd_list(data: Path) -> int:
         console.print(text, crop=False)
     else:  # what Rich would write without a terminal, without its rendering every span
         sys.stdout.write(text.plain + "\n")
-    for err in catalog.errors:
+    for err in errors:
         print(f"coach: skipped {err}", file=sys.stderr)
     return 0
 

@@ -48,15 +48,13 @@ def literal(text: str) -> str:
 
 
 def option_prompt(row: RoutineFile) -> Text:
-    if row.entry is None:
+    summary = row.summary
+    if summary is None:
         return broken_prompt(row)
-    routine = row.entry.routine
-    text = Text(routine.title, style="bold")
-    text.append(
-        f"\n{minutes(row.seconds)} · {plural(len(routine.exercises), 'exercise')}", style="dim"
-    )
-    if routine.tags:
-        text.append(" · " + ", ".join(routine.tags[:3]), style="dim")
+    text = Text(summary.title, style="bold")
+    text.append(f"\n{minutes(row.seconds)} · {plural(summary.exercises, 'exercise')}", style="dim")
+    if summary.tags:
+        text.append(" · " + ", ".join(summary.tags[:3]), style="dim")
     return text
 
 
@@ -71,9 +69,9 @@ def broken_prompt(row: RoutineFile) -> Text:
 
 
 def detail_text(row: RoutineFile) -> Text:
-    if row.entry is None:
-        return broken_detail(row)
     entry = row.entry
+    if entry is None:
+        return broken_detail(row)
     routine = entry.routine
     text = Text(routine.title + "\n", style="bold")
     if routine.summary:
@@ -198,9 +196,9 @@ class HomeScreen(Screen[None]):
         rows = list(old)
         for row in arrived:
             same = next(
-                (i for i, r in enumerate(rows) if r.entry is not None and r.id == row.id), None
+                (i for i, r in enumerate(rows) if r.summary is not None and r.id == row.id), None
             )
-            if row.entry is not None and same is not None:
+            if row.summary is not None and same is not None:
                 rows[same] = row
             else:
                 rows.append(row)
@@ -250,5 +248,6 @@ class HomeScreen(Screen[None]):
         self.post_message(self.ShowHistory())
 
     def _start(self, row: RoutineFile | None) -> None:
-        if row is not None and row.entry is not None:  # a broken file's row starts nothing
-            self.post_message(self.StartRoutine(row.entry))
+        entry = None if row is None else row.entry
+        if entry is not None:  # a broken file's row starts nothing
+            self.post_message(self.StartRoutine(entry))
