@@ -5,11 +5,13 @@
     python benchmarks/run.py --long     # the timer session lasts 10 minutes
     python benchmarks/run.py --only first-frame,timer --out results.json
 
-1. First frame: process start → Home fully drawn in an 80×24 pty, vs a bare Textual app.
+1. First frame: process start → routine list first visible, and Home fully drawn, in an 80×24
+   pty, vs a bare Textual app.
 2. Timer accuracy: phase boundaries and cues vs their scheduled times, real clock, headless.
 3. CPU during a 60 s hold, vs `termdown 60` over the same window.
 4. Peak RSS through Home and a session, vs the bare Textual app.
 5. History with 10,000 sessions: the history screen, `coach history`, set commits, file size.
+6. Home and `coach list` with 100 user routines of 40 exercises, warm and cold, vs none.
 
 A missed goal is printed and recorded, and the exit status stays 0; it is 1 only when a
 benchmark itself failed. Linux only (pseudo-terminals and /proc).
@@ -31,7 +33,7 @@ from pathlib import Path
 from report import Figure, machine, table
 
 HERE = Path(__file__).resolve().parent
-NAMES = ("first-frame", "timer", "cpu-memory", "history")
+NAMES = ("first-frame", "timer", "cpu-memory", "history", "home-many")
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,13 @@ class Settings:
     # A start takes under a second, and on a shared machine one start can take half as long
     # again as the next: more of them make the median steady.
     start_runs: int = 15
+    home_runs: int = 5  # each takes a cold start, seconds long with 100 files to read
 
 
-QUICK = Settings("quick", runs=3, timer_seconds=12, cpu_window=2, commits=100, start_runs=5)
+QUICK = Settings(
+    "quick", runs=3, timer_seconds=12, cpu_window=2, commits=100, start_runs=5, home_runs=2
+)
+
 FULL = Settings("full", runs=5, timer_seconds=60, cpu_window=10, commits=500)
 LONG = Settings("long", runs=5, timer_seconds=600, cpu_window=10, commits=500)
 
@@ -84,11 +90,18 @@ def history(settings: Settings) -> list[Figure]:
     return [history_figure(settings.runs, settings.commits)]
 
 
+def home_many(settings: Settings) -> list[Figure]:
+    from home_many import home_many_figure
+
+    return [home_many_figure(settings.home_runs)]
+
+
 BENCHMARKS: dict[str, tuple[tuple[int, ...], str, Callable[[Settings], list[Figure]]]] = {
     "first-frame": ((1,), "First frame", first_frame),
     "timer": ((2,), "Timer accuracy", timer),
     "cpu-memory": ((3, 4), "CPU during a hold; memory", cpu_memory),
     "history": ((5,), "History at scale", history),
+    "home-many": ((6,), "Home with 100 user routines", home_many),
 }
 
 

@@ -163,6 +163,18 @@ class PtyProgram:
                 self._arrived.wait(0.05)
             return self._chunks[-1][0] - self.started
 
+    def first_seen(self, marker: str) -> float | None:
+        """Seconds from start to the chunk of output that first made `marker` appear in the
+        text (None if it has not), for a program already waited on."""
+        with self._lock:
+            chunks = list(self._chunks)
+        raw = b""
+        for moment, data in chunks:
+            raw += data
+            if marker in plain_text(raw):
+                return moment - self.started
+        return None
+
     def send(self, keys: bytes) -> None:
         os.write(self._master, keys)
 

@@ -170,34 +170,40 @@ def _console() -> Console:
 
 
 def cmd_list(data: Path) -> int:
-    from rich.table import Table
-
-    from coach.catalog import load_catalog
+    from coach.catalog import cache_path, routine_list
     from coach.durations import minutes
-    from coach.plan import build_plan
+    from coach.list_view import Column, table
 
-    catalog = load_catalog(data)
-    table = Table(title="Routines", title_justify="left", expand=False)
-    table.add_column("id", no_wrap=True, style="bold")
-    table.add_column("title")
-    table.add_column("minutes", justify="right", no_wrap=True)
-    table.add_column("exercises", justify="right")
-    table.add_column("equipment")
-    table.add_column("tags", style="dim")
-    for entry in catalog.entries:
-        routine = entry.routine
-        plan = build_plan(routine, entry.id)
-        table.add_row(
-            entry.id if entry.builtin else f"{entry.id} (yours)",
-            routine.title,
-            minutes(plan.total_seconds),
-            str(len(routine.exercises)),
-            ", ".join(routine.equipment) or "none",
-            ", ".join(routine.tags),
-        )
+    # The full-screen coach's cache spares parsing and planning the files that have not
+    # changed; a printing command only reads it, and creates nothing.
+    found, errors = routine_list(data, cache=cache_path(data), write_cache=False)
+    columns = [
+        Column("id", style="bold", wrap=False),
+        Column("title"),
+        Column("minutes", right=True, wrap=False),
+        Column("exercises", right=True, wrap=False),
+        Column("equipment"),
+        Column("tags", style="dim"),
+    ]
+    rows = [
+        [
+            item.id if item.builtin else f"{item.id} (yours)",
+            item.summary.title,
+            minutes(item.seconds),
+            str(item.summary.exercises),
+            ", ".join(item.summary.equipment) or "none",
+            ", ".join(item.summary.tags),
+        ]
+        for item in found
+        if item.summary is not None
+    ]
     console = _console()
-    console.print(table)
-    for err in catalog.errors:
+    text = table("Routines", columns, rows, console.width)
+    if console.is_terminal:
+        console.print(text, crop=False)
+    else:  # what Rich would write without a terminal, without its rendering every span
+        sys.stdout.write(text.plain + "\n")
+    for err in errors:
         print(f"coach: skipped {err}", file=sys.stderr)
     return 0
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from coach.routine import RoutineEntry
     from coach.runner import SessionResult, SessionRunner
     from coach.sound import Beeper
+    from coach.ui.screens.home import HomeScreen
 
 Start = Literal["home", "history"]
 # What a signal means for the session in progress: a terminal asked to end it, or the
@@ -126,7 +127,7 @@ class CoachApp(App[int]):
         else:
             from coach.ui.screens.home import HomeScreen
 
-            self.push_screen(HomeScreen())
+            self.push_screen(HomeScreen(self.data_dir))
         # History opens after the first frame, and off the event loop, so the screen is drawn
         # without waiting on the disk.
         self.call_after_refresh(self._after_first_frame)
@@ -210,6 +211,9 @@ class CoachApp(App[int]):
         else:
             self.start_session(offer.entry, offer.start_index, resumed_from=offer.session.id)
 
+    def on_home_screen_show_history(self, message: HomeScreen.ShowHistory) -> None:
+        self.show_history()
+
     def show_history(self) -> None:
         from coach.ui.screens.history import HistoryScreen
 
@@ -221,6 +225,9 @@ class CoachApp(App[int]):
             self.exit(0)
 
     # ------------------------------------------------------------------ sessions
+
+    def on_home_screen_start_routine(self, message: HomeScreen.StartRoutine) -> None:
+        self.start_session(message.entry)
 
     def start_session(
         self, entry: RoutineEntry, start_index: int = 0, resumed_from: int | None = None

@@ -28,7 +28,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("planning", ["coach.plan"]),
     ("reading", ["coach.routine_yaml"]),
     ("catalog", ["coach.catalog"]),
-    ("text views", ["coach.plan_view"]),
+    ("text views", ["coach.plan_view", "coach.list_view"]),
     ("engine", ["coach.session"]),
     ("session text", ["coach.session_text"]),
     ("history model", ["coach.history", "coach.history.model"]),

@@ -75,16 +75,85 @@ def test_a_changed_added_or_removed_file_is_read_again(tmp_path: Path) -> None:
     assert "mine" not in titles(tmp_path)
 
 
-def test_a_file_with_a_mistake_is_reported_every_time_and_nothing_is_cached(
-    tmp_path: Path,
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the routine files read (parsed) from now on."""
+    read: list[str] = []
+    real = coach.routine_yaml.load_routine
+
+    def load(path: Path, *args: Any, **kwargs: Any) -> Routine:
+        read.append(path.name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(coach.routine_yaml, "load_routine", load)
+    return read
+
+
+def test_a_broken_file_is_reported_every_time_and_the_others_stay_cached(
+    tmp_path: Path, reads: list[str]
 ) -> None:
     write_routine(tmp_path, "mine", "Mine")
     (tmp_path / "routines" / "broken.yaml").write_text("title: [\n")
+    first = load_catalog(tmp_path, cache=cache_path(tmp_path))
+    assert sorted(reads) == [
+        "broken.yaml",
+        "home-basics.yaml",
+        "low-back.yaml",
+        "mine.yaml",
+        "pre-run.yaml",
+    ]
+    assert cache_path(tmp_path).is_file()
+    reads.clear()
     for _ in range(2):
-        catalog = load_catalog(tmp_path, cache=cache_path(tmp_path))
-        assert [err.path.endswith("broken.yaml") for err in catalog.errors] == [True]
-        assert "mine" in catalog.ids()
-    assert not cache_path(tmp_path).exists()
+        again = load_catalog(tmp_path, cache=cache_path(tmp_path))
+        assert reads == []  # the broken file too: its error comes from the cache
+        assert [str(err) for err in again.errors] == [str(err) for err in first.errors]
+        assert [err.path.endswith("broken.yaml") for err in again.errors] == [True]
+        assert "not valid YAML" in again.errors[0].message and again.errors[0].line == 2
+        assert (again.entries, again.seconds) == (first.entries, first.seconds)
+
+
+def test_the_minutes_are_kept_in_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from coach.plan import build_plan
+
+    write_routine(tmp_path, "mine", "Mine")
+    first = load_catalog(tmp_path, cache=cache_path(tmp_path))
+    for entry in first.entries:
+        assert first.seconds[entry.id] == build_plan(entry.routine).total_seconds
+    assert first.seconds["mine"] == 10 + 2 * (2 + 2 + 2)  # get ready, then 2 reps
+
+    def no_planning(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("planned again")
+
+    monkeypatch.setattr("coach.plan.build_plan", no_planning)
+    again = load_catalog(tmp_path, cache=cache_path(tmp_path))
+    assert again.seconds == first.seconds
+
+
+def test_only_the_changed_file_is_read_again(tmp_path: Path, reads: list[str]) -> None:
+    path = write_routine(tmp_path, "mine", "Mine")
+    write_routine(tmp_path, "other", "Other")
+    broken = tmp_path / "routines" / "broken.yaml"
+    broken.write_text("title: [\n")
+    load_catalog(tmp_path, cache=cache_path(tmp_path))
+    reads.clear()
+    path.write_text(MINE.format(title="Mine, changed").replace("reps: 2", "reps: 4"))
+    broken.write_text(MINE.format(title="Mended"))
+    for changed in (path, broken):
+        stat = changed.stat()
+        os.utime(changed, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    catalog = load_catalog(tmp_path, cache=cache_path(tmp_path))
+    assert sorted(reads) == ["broken.yaml", "mine.yaml"]
+    assert catalog.errors == ()
+    assert catalog.seconds["mine"] == 10 + 4 * (2 + 2 + 2)
+    assert titles(tmp_path)["broken"] == "Mended"
+
+
+def test_a_reader_that_does_not_write_leaves_no_cache(tmp_path: Path) -> None:
+    write_routine(tmp_path, "mine", "Mine")
+    catalog = load_catalog(tmp_path, cache=cache_path(tmp_path), write_cache=False)
+    assert "mine" in catalog.ids()
+    assert not (tmp_path / "cache").exists()
 
 
 @pytest.mark.parametrize(
@@ -108,23 +177,16 @@ def test_a_damaged_cache_is_passed_over_and_written_again(
 
 
 def test_a_cache_from_another_coach_is_passed_over(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reads: list[str]
 ) -> None:
     write_routine(tmp_path, "mine", "Mine")
     load_catalog(tmp_path, cache=cache_path(tmp_path))
-    read: list[Path] = []
-    real = coach.routine_yaml.load_routine
-
-    def load(path: Path, *args: Any, **kwargs: Any) -> Routine:
-        read.append(path)
-        return real(path, *args, **kwargs)
-
-    monkeypatch.setattr(coach.routine_yaml, "load_routine", load)
+    reads.clear()
     assert titles(tmp_path)["mine"] == "Mine"
-    assert read == []  # same coach: from the cache
+    assert reads == []  # same coach: from the cache
     monkeypatch.setattr(coach.catalog, "__version__", "99.0")
     assert titles(tmp_path)["mine"] == "Mine"
-    assert tmp_path / "routines" / "mine.yaml" in read
+    assert "mine.yaml" in reads
 
 
 def test_a_cache_that_cannot_be_written_changes_nothing(tmp_path: Path) -> None:

@@ -196,3 +196,27 @@ def test_the_command_line_leaves_the_collector_on_for_its_caller(
     with pytest.raises(SystemExit) if args == ["--version"] else nullcontext():
         main(args)
     assert gc.isenabled()
+
+
+def test_list_shows_text_from_files_literally_and_wraps_in_a_narrow_terminal(
+    data_dir: Path,
+) -> None:
+    folder = data_dir / "routines"
+    folder.mkdir(parents=True)
+    (folder / "mine.yaml").write_text(
+        'title: "Hips [beginner]"\ntags: [a very long tag that must wrap]\n'
+        "exercises:\n  - name: Squat\n    reps: 5\n"
+    )
+    wide = coach("list")
+    assert "Hips [beginner]" in wide.stdout
+    narrow = subprocess.run(
+        [sys.executable, "-m", "coach", "list"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "60"},
+    )
+    lines = narrow.stdout.splitlines()
+    assert lines[0] == "Routines"
+    assert all(len(line) <= 60 for line in lines)
+    assert len({len(line) for line in lines[1:]}) == 1  # every row as wide as the rules
+    assert any("mine (yours)" in line for line in lines)

@@ -1,46 +1,77 @@
-"""Home: the routines, with the highlighted one's summary, article and exercises."""
+"""Home: the routines, with the highlighted one's summary, article and exercises.
+
+The built-in routines are read while the screen is composed (from the routine cache, as a rule),
+so the first frame shows them. The user's own files are read afterwards in a worker thread,
+each from the cache while it has not changed, and join the list as they arrive; a file that
+cannot be used is one line of the list, with its error.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+import time
+from collections.abc import Sequence
+from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
-from coach.catalog import Catalog, cache_path, load_catalog
+from coach.catalog import RoutineFile, RoutineReader, cache_path, routine_files
 from coach.durations import minutes, plural
-from coach.plan import build_plan
+from coach.paths import builtin_routines_dir, user_routines_dir
 from coach.plan_view import dosage
 from coach.routine import RoutineEntry
 from coach.ui.widgets.footer import KeyFooter
 
-if TYPE_CHECKING:
-    from coach.ui.app import CoachApp
-
 # The runner's routine first: it is one of the two main uses and the one people look for.
 ORDER = ("pre-run", "low-back", "home-basics")
+# How often the worker hands over what it has read, while files still need parsing: often
+# enough that the list fills as you watch, seldom enough that it is not laid out for each file.
+BATCH_SECONDS = 0.05
 
 
-def _sort_key(entry: RoutineEntry) -> tuple[int, str]:
-    return (ORDER.index(entry.id) if entry.id in ORDER else len(ORDER), entry.id)
+def _row_key(row: RoutineFile) -> tuple[int, str, bool]:
+    """Home's order: the ORDER routines, then by id; a file's error after the routine it left."""
+    return (ORDER.index(row.id) if row.id in ORDER else len(ORDER), row.id, row.error is not None)
 
 
-def option_prompt(entry: RoutineEntry) -> Text:
-    routine = entry.routine
-    total = build_plan(routine, entry.id).total_seconds
-    text = Text(routine.title, style="bold")
-    text.append(f"\n{minutes(total)} · {plural(len(routine.exercises), 'exercise')}", style="dim")
-    if routine.tags:
-        text.append(" · " + ", ".join(routine.tags[:3]), style="dim")
+def literal(text: str) -> str:
+    """Text from a file or a file name, with control characters shown escaped (an ESC byte in a
+    file name would otherwise reach the terminal)."""
+    return "".join(c if c.isprintable() or c == "\n" else repr(c)[1:-1] for c in text)
+
+
+def option_prompt(row: RoutineFile) -> Text:
+    summary = row.summary
+    if summary is None:
+        return broken_prompt(row)
+    text = Text(summary.title, style="bold")
+    text.append(f"\n{minutes(row.seconds)} · {plural(summary.exercises, 'exercise')}", style="dim")
+    if summary.tags:
+        text.append(" · " + ", ".join(summary.tags[:3]), style="dim")
     return text
 
 
-def detail_text(entry: RoutineEntry) -> Text:
+def broken_prompt(row: RoutineFile) -> Text:
+    """One entry: the file's name and its error (the detail panel has the whole path)."""
+    text = Text(literal(row.path.name), style="bold")
+    err = row.error
+    if err is not None:
+        where = f"{err.line}:{err.col or 1}: " if err.line is not None else ""
+        text.append(": " + literal(where + err.message), style="dim")
+    return text
+
+
+def detail_text(row: RoutineFile) -> Text:
+    entry = row.entry
+    if entry is None:
+        return broken_detail(row)
     routine = entry.routine
     text = Text(routine.title + "\n", style="bold")
     if routine.summary:
@@ -55,7 +86,16 @@ def detail_text(entry: RoutineEntry) -> Text:
         text.append(f"{i}. {ex.name}\n", style="bold")
         text.append(f"   {dosage(ex)}\n", style="dim")
     if not entry.builtin:
-        text.append(f"\nYour routine: {entry.path}\n", style="dim")
+        text.append(f"\nYour routine: {literal(str(entry.path))}\n", style="dim")
+    return text
+
+
+def broken_detail(row: RoutineFile) -> Text:
+    text = Text(literal(row.path.name) + " cannot be used\n\n", style="bold")
+    text.append(literal(str(row.error) if row.error else str(row.path)) + "\n\n")
+    text.append(
+        "Mend the file and open coach again; `coach validate FILE` checks it.\n", style="dim"
+    )
     return text
 
 
@@ -67,60 +107,147 @@ class HomeScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.catalog = Catalog((), ())
-        self._shown: str | None = None  # the routine the detail panel shows
+    class StartRoutine(Message):
+        """The person chose a routine to do now."""
 
-    @property
-    def coach(self) -> CoachApp:
-        return cast("CoachApp", self.app)
+        def __init__(self, entry: RoutineEntry) -> None:
+            super().__init__()
+            self.entry = entry
+
+    class ShowHistory(Message):
+        """The person asked for their history."""
+
+    class RoutinesRead(Message):
+        """From the worker: user routine files read (or found broken) since the last one."""
+
+        def __init__(self, rows: Sequence[RoutineFile], done: bool) -> None:
+            super().__init__()
+            self.rows = tuple(rows)
+            self.done = done
+
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__()
+        self.data_dir = data_dir
+        self.rows: list[RoutineFile] = []  # one for each option, in the list's order
+        self.user_files_read = False  # the worker has read every user file
+        self._reader = RoutineReader(None)
+        self._shown: RoutineFile | None = None  # the row the detail panel shows
 
     def compose(self) -> ComposeResult:
-        # The routines are read here, so the first layout already holds them (filling them in
-        # on mount would lay the screen out and draw it again).
-        data = self.coach.data_dir
-        catalog = load_catalog(data, cache=cache_path(data))
-        entries = sorted(catalog.entries, key=_sort_key)
-        self.catalog = Catalog(tuple(entries), catalog.errors)
+        # The built-in routines are read here, so the first layout already holds them (filling
+        # them in on mount would lay the screen out and draw it again).
+        self._reader = RoutineReader(cache_path(self.data_dir))
+        self.rows = sorted(self._reader.read_folder(builtin_routines_dir(), True), key=_row_key)
         yield Static(
             Text.assemble(("coach", "bold"), ("  ·  choose a routine, press Enter", "dim")),
             id="home-title",
         )
-        options = OptionList(*[Option(option_prompt(e), id=e.id) for e in entries], id="routines")
-        if entries:  # set quietly: the detail already shows the first routine
+        options = OptionList(*[Option(option_prompt(row)) for row in self.rows], id="routines")
+        if self.rows:  # set quietly: the detail already shows the first routine
             options.set_reactive(OptionList.highlighted, 0)
         with Horizontal(id="home"):
             yield options
             with VerticalScroll(id="detail-box"):
-                yield Static(detail_text(entries[0]) if entries else "", id="detail")
-        self._shown = entries[0].id if entries else None
+                yield Static(detail_text(self.rows[0]) if self.rows else "", id="detail")
+        self._shown = self.rows[0] if self.rows else None
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        for err in self.catalog.errors:
-            self.notify(f"Skipped {err}", severity="warning", timeout=10)
+        # After the first frame, so reading them does not hold up drawing the built-in ones.
+        self.call_after_refresh(self._read_user_files)
 
-    def _entry(self, index: int | None) -> RoutineEntry | None:
-        if index is None or not 0 <= index < len(self.catalog.entries):
+    def _read_user_files(self) -> None:
+        self.run_worker(
+            self._user_files_worker, thread=True, group="user-routines", exit_on_error=False
+        )
+
+    def _user_files_worker(self) -> None:
+        """In a worker thread: read each user file (from the cache while it has not changed),
+        handing them to the screen in batches, then keep what was read in the cache."""
+        worker = get_current_worker()
+        reader = self._reader
+        batch: list[RoutineFile] = []
+        handed = time.monotonic()
+        paths = routine_files(user_routines_dir(self.data_dir))
+        # In the list's order, so the routines at its top (and those that replace a built-in
+        # one) are there first.
+        for path in sorted(
+            paths, key=lambda p: (ORDER.index(p.stem) if p.stem in ORDER else len(ORDER), p.name)
+        ):
+            if worker.is_cancelled:
+                return
+            batch.append(reader.read(path, builtin=False))
+            if time.monotonic() - handed >= BATCH_SECONDS:
+                self.post_message(self.RoutinesRead(batch, done=False))
+                batch, handed = [], time.monotonic()
+        self.post_message(self.RoutinesRead(batch, done=True))
+        reader.save()
+
+    def on_home_screen_routines_read(self, message: HomeScreen.RoutinesRead) -> None:
+        message.stop()
+        if message.rows:
+            self._add(message.rows)
+        self.user_files_read = message.done
+
+    def _add(self, arrived: Sequence[RoutineFile]) -> None:
+        """Put rows in their place in the list: a routine replaces the one with its id (a user
+        routine with a built-in's id takes its place); an error is a row of its own."""
+        old = self.rows
+        rows = list(old)
+        for row in arrived:
+            same = next(
+                (i for i, r in enumerate(rows) if r.summary is not None and r.id == row.id), None
+            )
+            if row.summary is not None and same is not None:
+                rows[same] = row
+            else:
+                rows.append(row)
+        rows.sort(key=_row_key)
+        options = self.query_one("#routines", OptionList)
+        highlighted = options.highlighted
+        current = old[highlighted] if highlighted is not None and highlighted < len(old) else None
+        self.rows = rows
+        if rows[: len(old)] == old:  # the usual case: they all go after the ones shown
+            options.add_options([Option(option_prompt(row)) for row in rows[len(old) :]])
+        elif len(rows) == len(old):  # replaced where they stood
+            for i, (was, now) in enumerate(zip(old, rows, strict=True)):
+                if was is not now:
+                    options.replace_option_prompt_at_index(i, option_prompt(now))
+        else:
+            options.set_options([Option(option_prompt(row)) for row in rows])
+            if current is not None:
+                options.highlighted = next(
+                    (i for i, r in enumerate(rows) if (r.id, r.path) == (current.id, current.path)),
+                    next((i for i, r in enumerate(rows) if r.id == current.id), 0),
+                )
+        if options.highlighted is None and rows:
+            options.highlighted = 0
+        self._show(options.highlighted)
+
+    def _row(self, index: int | None) -> RoutineFile | None:
+        if index is None or not 0 <= index < len(self.rows):
             return None
-        return self.catalog.entries[index]
+        return self.rows[index]
+
+    def _show(self, index: int | None) -> None:
+        row = self._row(index)
+        if row is not None and row is not self._shown:
+            self._shown = row
+            self.query_one("#detail", Static).update(detail_text(row))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        entry = self._entry(event.option_index)
-        if entry is not None and entry.id != self._shown:
-            self._shown = entry.id
-            self.query_one("#detail", Static).update(detail_text(entry))
+        self._show(event.option_index)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self._start(self._entry(event.option_index))
+        self._start(self._row(event.option_index))
 
     def action_start(self) -> None:
-        self._start(self._entry(self.query_one("#routines", OptionList).highlighted))
+        self._start(self._row(self.query_one("#routines", OptionList).highlighted))
 
     def action_history(self) -> None:
-        self.coach.show_history()
+        self.post_message(self.ShowHistory())
 
-    def _start(self, entry: RoutineEntry | None) -> None:
-        if entry is not None:
-            self.coach.start_session(entry)
+    def _start(self, row: RoutineFile | None) -> None:
+        entry = None if row is None else row.entry
+        if entry is not None:  # a broken file's row starts nothing
+            self.post_message(self.StartRoutine(entry))
