@@ -9,9 +9,10 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from coach import __version__
+from coach.literal import shown
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -24,8 +25,16 @@ class UserError(Exception):
     """A mistake the person can fix; printed as one line, exit status 1."""
 
 
-def _common() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+class Parser(argparse.ArgumentParser):
+    """argparse, with what the person typed shown escaped in its error line."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {shown(message)}\n")
+
+
+def _common() -> Parser:
+    common = Parser(add_help=False)
     common.add_argument(
         "--data-dir",
         metavar="DIR",
@@ -39,9 +48,9 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> Parser:
     common = _common()
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="coach",
         parents=[common],
         description="A full-screen terminal coach for exercise routines. "
@@ -96,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(build_parser().parse_args(argv))
     except UserError as err:
-        print(f"coach: {err}", file=sys.stderr)
+        print(f"coach: {shown(str(err))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -204,7 +213,7 @@ def cmd_list(data: Path) -> int:
     else:  # what Rich would write without a terminal, without its rendering every span
         sys.stdout.write(text.plain + "\n")
     for err in errors:
-        print(f"coach: skipped {err}", file=sys.stderr)
+        print(f"coach: skipped {shown(str(err))}", file=sys.stderr)
     return 0
 
 
@@ -218,9 +227,9 @@ def cmd_validate(files: Sequence[str]) -> int:
             load_routine(Path(name), display=name)
         except RoutineError as err:
             failed += 1
-            print(err)
+            print(shown(str(err)))
         else:
-            print(f"{name}: ok")
+            print(f"{shown(name)}: ok")
     return 1 if failed else 0
 
 

@@ -8,9 +8,9 @@ from datetime import datetime
 
 from rich.console import JustifyMethod
 from rich.table import Table
-from rich.text import Text
 
 from coach.history.model import SessionSummary
+from coach.literal import literal
 
 MISSING = "–"
 STATUS_WORDS = {
@@ -95,7 +95,7 @@ def sessions_table(sessions: Sequence[SessionSummary], now: datetime) -> Table:
             style="bold" if column.width is None else None,
         )
     for item in sessions:
-        cells: list[str | Text] = [column.cell(item, now) for column in LIST_COLUMNS]
-        cells[-1] = Text(str(cells[-1]), style=row_style(item))
+        cells = [literal(column.cell(item, now)) for column in LIST_COLUMNS]
+        cells[-1].stylize(row_style(item))
         table.add_row(*cells)
     return table

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from coach.durations import clock, seconds_text, spoken
+from coach.literal import literal
 from coach.plan import Plan, Step
 from coach.routine import Exercise, RoutineEntry
 
@@ -98,9 +99,9 @@ def _rows(plan: Plan, exercise_index: int) -> list[tuple[str, str, str]]:
 
 def render_plan(entry: RoutineEntry, plan: Plan, every_step: bool = False) -> RenderableType:
     routine = entry.routine
-    parts: list[RenderableType] = [Text(routine.title, style="bold")]
+    parts: list[RenderableType] = [literal(routine.title, style="bold")]
     if routine.source:
-        parts.append(Text(f"From the article “{routine.source}”", style="dim"))
+        parts.append(literal(f"From the article “{routine.source}”", style="dim"))
     if every_step:
         table = Table(box=None, pad_edge=False)
         for column in ("at", "exercise", "phase", "where", "rep", "seconds"):
@@ -108,7 +109,8 @@ def render_plan(entry: RoutineEntry, plan: Plan, every_step: bool = False) -> Re
         for start, step in zip(plan.starts, plan.steps, strict=True):
             rep = f"{step.rep}/{step.reps}" if step.rep is not None else ""
             secs = "you count" if step.seconds is None else seconds_text(step.seconds)
-            table.add_row(clock(start), step.exercise, step.word, step_label(step), rep, secs)
+            cells = (clock(start), step.exercise, step.word, step_label(step), rep, secs)
+            table.add_row(*map(literal, cells))
         parts.append(table)
     else:
         for i, ex in enumerate(routine.exercises):
@@ -127,7 +129,7 @@ def render_plan(entry: RoutineEntry, plan: Plan, every_step: bool = False) -> Re
             table.add_column()
             table.add_column(style="dim", justify="right")
             for row in _rows(plan, i):
-                table.add_row(*row)
+                table.add_row(*map(literal, row))
             parts.append(table)
     parts.append(Text(""))
     work = sum(s.seconds or 0 for s in plan.steps if s.phase == "hold")

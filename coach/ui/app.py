@@ -152,6 +152,7 @@ class CoachApp(App[int]):
                 f"History will not be saved: {self.history_problem}",
                 severity="warning",
                 timeout=12,
+                markup=False,
             )
         began = self.runner is not None and self.runner.started
         if self.start == "history" or began:  # too late to offer a resume

@@ -37,6 +37,7 @@ from coach.history_view import (
     status_text,
     when,
 )
+from coach.literal import literal, shown
 from coach.ui.widgets.calendar import ActivityCalendar
 from coach.ui.widgets.footer import KeyFooter
 from coach.ui.widgets.trendline import TrendLine
@@ -146,7 +147,7 @@ class HistoryScreen(Screen[None]):
         self.query_one(DataTable).focus()
 
     def show_empty(self, message: str) -> None:
-        self.query_one("#history-empty", Static).update(message)
+        self.query_one("#history-empty", Static).update(literal(message))
         self.add_class("-empty")
 
     # -- the sessions table -------------------------------------------------------------------
@@ -172,7 +173,7 @@ class HistoryScreen(Screen[None]):
         for item in sessions:
             cells = [
                 Text(
-                    column.cell(item, now),
+                    shown(column.cell(item, now)),
                     justify=column.justify,
                     overflow="ellipsis",
                     no_wrap=True,
@@ -181,11 +182,11 @@ class HistoryScreen(Screen[None]):
             ]
             cells[-1].stylize(row_style(item))
             table.add_row(*cells, key=str(item.id))
-        shown = len(self.sessions)
+        loaded = len(self.sessions)
         table.border_subtitle = (
-            plural(shown, "session")
-            if shown >= self.total
-            else f"latest {shown:,} of {self.total:,} · more load at the end"
+            plural(loaded, "session")
+            if loaded >= self.total
+            else f"latest {loaded:,} of {self.total:,} · more load at the end"
         )
 
     def on_resize(self, event: Resize) -> None:
@@ -201,7 +202,7 @@ class HistoryScreen(Screen[None]):
         try:
             more = self.history.history().recent(limit=PAGE, offset=len(self.sessions))
         except HistoryError as exc:
-            self.notify(f"Could not read more sessions: {exc}", severity="error")
+            self.notify(f"Could not read more sessions: {exc}", severity="error", markup=False)
             return
         self.sessions.extend(more)
         self.add_rows(more)
@@ -252,7 +253,7 @@ def sets_table(detail: SessionDetail) -> Table:
     table.add_column("")
     for entry in sets:
         skipped = Text("skipped", style="bold") if entry.skipped else ""
-        table.add_row(*(cell(entry) for _, _, cell in columns), skipped)
+        table.add_row(*(literal(cell(entry)) for _, _, cell in columns), skipped)
     return table
 
 
@@ -276,7 +277,7 @@ def detail_lines(detail: SessionDetail, now: datetime) -> Text:
     )
     if session.note:
         text.append("\nNote ")
-        text.append(session.note, style="italic")
+        text.append(shown(session.note), style="italic")
     return text
 
 
@@ -304,13 +305,15 @@ class SessionDetailScreen(Screen[None]):
         try:
             detail = self.history.history().detail(self.session_id)
         except HistoryError as exc:
-            self.query_one("#detail-info", Static).update(f"Could not read the session: {exc}")
+            self.query_one("#detail-info", Static).update(
+                literal(f"Could not read the session: {exc}")
+            )
             return
         if detail is None:
             self.query_one("#detail-info", Static).update("This session is no longer in history.")
             return
         self.query_one("#detail-title", Static).update(
-            Text.assemble((detail.session.title, "bold"), ("  ·  session", "dim"))
+            Text.assemble(literal(detail.session.title, "bold"), ("  ·  session", "dim"))
         )
         self.query_one("#detail-info", Static).update(detail_lines(detail, self.clock.wall()))
         sets = sets_table(detail) if detail.sets else Text("No sets were recorded.", style="dim")

@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 
 from coach.catalog import RoutineFile, RoutineReader, cache_path, routine_files
 from coach.durations import minutes, plural
+from coach.literal import shown
 from coach.paths import builtin_routines_dir, user_routines_dir
 from coach.plan_view import dosage
 from coach.routine import RoutineEntry
@@ -41,12 +42,6 @@ def _row_key(row: RoutineFile) -> tuple[int, str, bool]:
     return (ORDER.index(row.id) if row.id in ORDER else len(ORDER), row.id, row.error is not None)
 
 
-def literal(text: str) -> str:
-    """Text from a file or a file name, with control characters shown escaped (an ESC byte in a
-    file name would otherwise reach the terminal)."""
-    return "".join(c if c.isprintable() or c == "\n" else repr(c)[1:-1] for c in text)
-
-
 def option_prompt(row: RoutineFile) -> Text:
     summary = row.summary
     if summary is None:
@@ -60,11 +55,11 @@ def option_prompt(row: RoutineFile) -> Text:
 
 def broken_prompt(row: RoutineFile) -> Text:
     """One entry: the file's name and its error (the detail panel has the whole path)."""
-    text = Text(literal(row.path.name), style="bold")
+    text = Text(shown(row.path.name), style="bold")
     err = row.error
     if err is not None:
         where = f"{err.line}:{err.col or 1}: " if err.line is not None else ""
-        text.append(": " + literal(where + err.message), style="dim")
+        text.append(": " + shown(where + err.message), style="dim")
     return text
 
 
@@ -86,13 +81,13 @@ def detail_text(row: RoutineFile) -> Text:
         text.append(f"{i}. {ex.name}\n", style="bold")
         text.append(f"   {dosage(ex)}\n", style="dim")
     if not entry.builtin:
-        text.append(f"\nYour routine: {literal(str(entry.path))}\n", style="dim")
+        text.append(f"\nYour routine: {shown(str(entry.path))}\n", style="dim")
     return text
 
 
 def broken_detail(row: RoutineFile) -> Text:
-    text = Text(literal(row.path.name) + " cannot be used\n\n", style="bold")
-    text.append(literal(str(row.error) if row.error else str(row.path)) + "\n\n")
+    text = Text(shown(row.path.name) + " cannot be used\n\n", style="bold")
+    text.append(shown(str(row.error) if row.error else str(row.path)) + "\n\n")
     text.append(
         "Mend the file and open coach again; `coach validate FILE` checks it.\n", style="dim"
     )

@@ -21,6 +21,7 @@ from textual.timer import Timer
 from textual.widgets import ProgressBar, Static
 
 from coach.durations import clock, plural, seconds_text, spoken
+from coach.literal import literal
 from coach.plan import Step
 from coach.plan_view import dosage
 from coach.resume import resuming_at, seconds_left
@@ -212,7 +213,7 @@ class SessionScreen(Screen[SessionResult]):
     def _runner_reported(self, update: Update) -> None:
         """The runner did something: tell its notices, follow it to its end, or redraw."""
         for notice in update.notices:
-            self.notify(notice.text, severity=notice.severity, timeout=notice.timeout)
+            self.notify(notice.text, severity=notice.severity, timeout=notice.timeout, markup=False)
         if update.ended is not None:
             if self._wake is not None:
                 self._wake.stop()
@@ -296,9 +297,9 @@ class SessionScreen(Screen[SessionResult]):
         self.query_one("#exercise", Static).update(
             Text.assemble((step.exercise, "bold"), ("  ·  exercise " + position, "dim"))
         )
-        self.query_one("#where", Static).update(where_text(step))
+        self.query_one("#where", Static).update(literal(where_text(step)))
         self.query_one("#cues", Static).update(self._cue_text(step, exercise, view))
-        self.query_one("#next", Static).update(describe_upcoming(view.upcoming, step))
+        self.query_one("#next", Static).update(literal(describe_upcoming(view.upcoming, step)))
 
     def _cue_text(self, step: Step, exercise: Exercise, view: SessionView) -> Text:
         text = Text()
@@ -356,7 +357,7 @@ class SessionScreen(Screen[SessionResult]):
     def action_mute(self) -> None:
         notice = self.runner.toggle_mute()
         self._update_top()
-        self.notify(notice.text, severity=notice.severity, timeout=notice.timeout)
+        self.notify(notice.text, severity=notice.severity, timeout=notice.timeout, markup=False)
 
     def action_quit_session(self) -> None:
         runner = self.runner

@@ -13,6 +13,7 @@ from textual.validation import Number
 from textual.widgets import Input, Label, Static
 
 from coach.durations import spoken
+from coach.literal import literal
 from coach.resume import seconds_left, sets_left
 from coach.runner import SessionResult
 from coach.ui.widgets.footer import KeyFooter
@@ -33,7 +34,7 @@ def summary_table(result: SessionResult) -> Table:
         reps = sum(r.reps for r in records)
         skipped = len(planned) - full
         table.add_row(
-            name,
+            literal(name),
             f"{full}/{len(planned)}",
             f"{reps}/{sum(b.reps for b in planned)}",
             Text(str(skipped), style="bold" if skipped else "dim"),
@@ -80,8 +81,10 @@ class SummaryScreen(Screen[None]):
         with VerticalScroll(id="summary"):
             yield Static(Text(headline, style="bold"), id="summary-title")
             yield Static(
-                f"{result.entry.routine.title} · {spoken(result.elapsed)} "
-                f"(planned {spoken(planned_seconds(result))})",
+                literal(
+                    f"{result.entry.routine.title} · {spoken(result.elapsed)} "
+                    f"(planned {spoken(planned_seconds(result))})"
+                ),
                 id="summary-time",
             )
             yield Static(summary_table(result), id="summary-table")
@@ -134,7 +137,9 @@ class SummaryScreen(Screen[None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         field_id = event.input.id or ""
         if field_id in SCALE_FIELDS and event.value.strip() and scale_value(event.value) is None:
-            self.notify("Give a whole number from 0 to 10, or leave it empty.", timeout=4)
+            self.notify(
+                "Give a whole number from 0 to 10, or leave it empty.", timeout=4, markup=False
+            )
             return
         if field_id == FIELD_ORDER[-1]:
             self.action_close()
@@ -160,6 +165,7 @@ class SummaryScreen(Screen[None]):
             self.notify(
                 "Give a whole number from 0 to 10, or leave it empty; Esc again leaves it out.",
                 timeout=6,
+                markup=False,
             )
             return
         self._done = True
@@ -172,5 +178,7 @@ class SummaryScreen(Screen[None]):
             )
             problem = recorder.take_problem()
             if problem:
-                self.app.notify(f"History will not be saved: {problem}", severity="warning")
+                self.app.notify(
+                    f"History will not be saved: {problem}", severity="warning", markup=False
+                )
         self.dismiss(None)
