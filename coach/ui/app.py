@@ -86,6 +86,7 @@ class CoachApp(App[int]):
     TITLE = "coach"
     BINDINGS = [
         Binding("question_mark", "toggle_help", "Help", key_display="?"),
+        Binding("escape", "hide_help", "Close help", show=False, priority=True),
         Binding("ctrl+t", "toggle_contrast", "Contrast", show=False),
     ]
 
@@ -276,6 +277,14 @@ class CoachApp(App[int]):
         if self.runner is not None:
             self.runner.end_for_signal(SIGNAL_ENDINGS[name])
         self.exit(return_code=128 + int(getattr(signal, name)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "hide_help":  # Esc closes the key panel first, where one is open
+            return bool(self.screen.query("HelpPanel"))
+        return True
+
+    def action_hide_help(self) -> None:
+        self.action_hide_help_panel()
 
     def action_toggle_help(self) -> None:
         if self.screen.query("HelpPanel"):
