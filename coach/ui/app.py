@@ -31,8 +31,12 @@ Start = Literal["home", "history"]
 # terminal (or the SSH link) went away, so it can be resumed.
 SIGNAL_ENDINGS: dict[str, Literal["stopped", "interrupted"]] = {
     "SIGTERM": "stopped",
+    "SIGINT": "stopped",
     "SIGHUP": "interrupted",
 }
+EXIT_SECONDS = 1.5
+"""After a signal the session is saved at once; if the app has not ended this long after
+(a terminal that is gone can make its last writes hang), the process ends anyway."""
 
 CALM = Theme(
     name="coach-calm",
@@ -87,6 +91,7 @@ class CoachApp(App[int]):
     BINDINGS = [
         Binding("question_mark", "toggle_help", "Help", key_display="?"),
         Binding("escape", "hide_help", "Close help", show=False, priority=True),
+        Binding("ctrl+z", "suspend", "Suspend", show=False),
         Binding("ctrl+t", "toggle_contrast", "Contrast", show=False),
     ]
 
@@ -274,9 +279,22 @@ class CoachApp(App[int]):
             pass  # no signal handlers here (another OS, or not the main thread)
 
     def _on_signal(self, name: str) -> None:
+        """Save the session, silence the players, and end: within EXIT_SECONDS whatever the
+        terminal does."""
+        code = 128 + int(getattr(signal, name))
         if self.runner is not None:
             self.runner.end_for_signal(SIGNAL_ENDINGS[name])
-        self.exit(return_code=128 + int(getattr(signal, name)))
+        self.beeper.close()
+        if not self.is_headless:
+            end_process_after(EXIT_SECONDS, code)
+        self.exit(return_code=code)
+
+    def action_suspend(self) -> None:
+        """Ctrl+Z: pause the session clock, then hand the terminal back to the shell as a
+        suspended job; after `fg` the session waits, paused, until the person carries on."""
+        if self.runner is not None:
+            self.runner.pause()
+        self.action_suspend_process()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "hide_help":  # Esc closes the key panel first, where one is open
@@ -301,6 +319,13 @@ class CoachApp(App[int]):
         self.beeper.close()
         if self._store is not None and self._owns_store:
             self._store.close()
+
+
+def end_process_after(seconds: float, code: int) -> None:
+    """End the process with `code` after `seconds`, unless it has ended by then."""
+    timer = threading.Timer(seconds, os._exit, args=(code,))
+    timer.daemon = True
+    timer.start()
 
 
 def make_app(
