@@ -178,6 +178,9 @@ class Places:
         self.text = text
         self.values: dict[Path_, Any] = {}
         self.keys: dict[Path_, Any] = {}
+        # The text as written of each plain value read as a number or true/false: a text field
+        # is given this text (`title: yes` is the title "yes").
+        self.written: dict[Path_, str] = {}
         self.nodes = 0
 
 
@@ -294,7 +297,15 @@ def _msgspec_path(message: str) -> tuple[str, Path_]:
     return message[: match.start()], tuple(parts)
 
 
-def _explain(reason: str, path: Path_, data: Any) -> str:
+def _label(path: Path_) -> str:
+    """`hold in exercise 2`, `tempo.move in exercise 1`, `title`: how a message names a value."""
+    key = next((p for p in reversed(path) if isinstance(p, str)), "")
+    if len(path) >= 4 and path[2] in ("tempo", "words"):
+        key = f"{path[2]}.{key}"
+    return f"{key or 'the routine'}{_describe(path[:2])}"
+
+
+def _explain(reason: str, path: Path_, data: Any, places: Places) -> str:
     missing = re.match(r"Object missing required field `(\w+)`", reason)
     if missing:
         what = _describe(path).removeprefix(" in ") or "the routine"
@@ -309,10 +320,10 @@ def _explain(reason: str, path: Path_, data: Any) -> str:
         expect = _WORD_EXPECT
     else:
         expect = _EXPECT.get(key, _TEXT_EXPECT)
-    where = _describe(path[:2])
-    if len(path) >= 4 and path[2] in ("tempo", "words"):
-        key = f"{path[2]}.{key}"
-    return f"{key or 'the routine'}{where}: expected {expect}, got {_show(_lookup(data, path))}"
+    value = _lookup(data, path)
+    written = places.written.get(path) if not isinstance(value, str) else None
+    shown = _show(value) if written is None else _shorten(written)
+    return f"{_label(path)}: expected {expect}, got {shown}"
 
 
 def _lookup(data: Any, path: Path_) -> Any:
@@ -331,7 +342,10 @@ def _show(value: Any) -> str:
         return f"a list of {len(value)}"
     if value is None:
         return "nothing"
-    text = repr(value)
+    return _shorten(repr(value))
+
+
+def _shorten(text: str) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -342,6 +356,69 @@ def _place(places: Places, path: Path_) -> Any:
         if not path:
             return None
         path = path[:-1]
+
+
+# ---------------------------------------------------------------------------- what was meant
+
+# YAML 1.1's base-60 numbers: `1:30` is 90, `1:30:00` is 5400, `190:20:30.15` is 685230.15.
+_BASE_60 = re.compile(r"([-+]?)([0-9][0-9_]*(?::[0-5]?[0-9])+)(\.[0-9_]*)?")
+
+
+def base_60(text: str) -> str | None:
+    """The number YAML 1.1 reads `text` as when it is written in minutes and seconds (or hours,
+    minutes and seconds), written out as a plain number; None for anything else."""
+    match = _BASE_60.fullmatch(text) if len(text) <= 100 else None
+    if not match:
+        return None
+    sign, whole, fraction = match.groups()
+    total = 0
+    for part in whole.replace("_", "").split(":"):
+        total = total * 60 + int(part)
+    fraction = (fraction or "").replace("_", "").rstrip("0").rstrip(".")
+    return f"{'-' if sign == '-' and (total or fraction) else ''}{total}{fraction}"
+
+
+@functools.cache
+def _schema() -> Any:
+    import msgspec.inspect  # only when a file is read
+
+    return msgspec.inspect.type_info(Routine)
+
+
+def _settle(value: Any, info: Any, path: Path_, places: Places, name: str) -> Any:
+    """The values read from a file, as the person meant them for each field's type: a text field
+    is given the text as written (`no` is the word "no", `010` is "010"), and a number written in
+    minutes and seconds is refused with the seconds to write, where YAML 1.1 would silently read
+    `1:30` as 90."""
+    import msgspec.inspect as mi
+
+    while isinstance(info, mi.Metadata):
+        info = info.type
+    if isinstance(info, mi.UnionType):  # `seconds | None`: the None needs nothing settled
+        info = next(t for t in info.types if not isinstance(t, mi.NoneType))
+        return _settle(value, info, path, places, name)
+    if isinstance(info, mi.StructType) and isinstance(value, dict):
+        fields = {f.encode_name: f.type for f in info.fields}
+        return {
+            key: _settle(sub, fields[key], (*path, key), places, name) if key in fields else sub
+            for key, sub in value.items()
+        }
+    if isinstance(info, mi.ListType) and isinstance(value, list):
+        return [
+            _settle(sub, info.item_type, (*path, i), places, name) for i, sub in enumerate(value)
+        ]
+    if isinstance(info, (mi.StrType, mi.LiteralType)) and not isinstance(value, str):
+        return places.written.get(path, value)
+    if isinstance(info, (mi.IntType, mi.FloatType)) and isinstance(value, str):
+        seconds = base_60(value.strip())
+        if seconds is not None:
+            what = "a whole number" if isinstance(info, mi.IntType) else "a number of seconds"
+            raise RoutineError(
+                name,
+                f"{_label(path)}: {value.strip()} is not {what}; write {seconds}",
+                *line_col(_place(places, path), places.text),
+            )
+    return value
 
 
 def _check_meaning(routine: Routine, places: Places, name: str) -> None:
@@ -376,12 +453,13 @@ def parse(data: Any, places: Places, name: str) -> Routine:
             1,
         )
     _check_keys(data, places, name)
+    data = _settle(data, _schema(), (), places, name)
     try:
         routine = msgspec.convert(data, Routine)
     except msgspec.ValidationError as err:
         reason, path = _msgspec_path(str(err))
         raise RoutineError(
-            name, _explain(reason, path, data), *line_col(_place(places, path), places.text)
+            name, _explain(reason, path, data, places), *line_col(_place(places, path), places.text)
         ) from None
     _check_meaning(routine, places, name)
     return routine

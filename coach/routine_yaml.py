@@ -4,10 +4,16 @@ The text is parsed to nodes, so every value keeps its line and column, and check
 YAML allows but a routine never needs: tags, huge or deeply nested documents, alias bombs,
 duplicate keys, unprintable characters. Kept apart from the model so that PyYAML loads only
 when a file is read (Home shows routines from the catalog's cache without it).
+
+What a plain (unquoted, untagged) value means is read here, not by YAML 1.1's rules, which turn
+`010` into 8 and `1:30` into 90: see `read_plain`. Both parsers (the guarded one and the fast
+one for the built-in routines) leave every plain value to it, so they cannot disagree.
 """
 
 from __future__ import annotations
 
+import functools
+import math
 import os
 import re
 import stat
@@ -32,13 +38,26 @@ from coach.routine import (
 
 MAX_FILE_BYTES = 256 * 1024
 
-_ALLOWED_TAGS = {
-    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "seq", "map")
-}
-_LOOSE_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"}
+_YAML = "tag:yaml.org,2002:"
+# A plain scalar: the parsers tag it so (YAML 1.1 would guess int, float, bool, null, timestamp,
+# merge or value from its look) and `read_plain` reads it.
+_PLAIN = "tag:coach,2024:plain"
+_TYPED_TAGS = {_YAML + name for name in ("int", "float", "bool", "null")}
+_ALLOWED_TAGS = {_PLAIN, _YAML + "str", _YAML + "seq", _YAML + "map", *_TYPED_TAGS}
+_LOOSE_TAGS = {_YAML + "timestamp", _YAML + "binary"}
 
 
-class _Loader(yaml.SafeLoader):
+class _PlainScalars:
+    """Tags every plain scalar `_PLAIN` instead of guessing its type by YAML 1.1's patterns. The
+    parsers (pure Python and libyaml alike) ask `resolve` for the tag of each untagged node."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and implicit[0]:
+            return _PLAIN
+        return super().resolve(kind, value, implicit)  # type: ignore[misc]
+
+
+class _Loader(_PlainScalars, yaml.SafeLoader):
     """A safe loader that refuses documents nested deeper or larger than a routine ever is."""
 
     def __init__(self, stream: str) -> None:
@@ -61,10 +80,76 @@ class _Loader(yaml.SafeLoader):
             self._depth -= 1
 
 
+@functools.cache
 def _trusted_loader() -> Any:
     """For the routines that ship with coach: libyaml's parser when there is one. It is several
     times faster, and their size and depth need no guarding (their tests load every one)."""
-    return getattr(yaml, "CSafeLoader", _Loader)
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is None:
+        return _Loader
+    return type("_FastLoader", (_PlainScalars, fast), {})
+
+
+# ---------------------------------------------------------------------------- plain values
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOLS = {
+    **dict.fromkeys(("true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"), True),
+    **dict.fromkeys(("false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"), False),
+}
+# Digits with underscores anywhere after the first (YAML 1.1 allows `1_000`), always decimal:
+# a leading zero is a leading zero, not octal.
+_DECIMAL = re.compile(r"[-+]?[0-9][0-9_]*")
+_PREFIXED = re.compile(r"[-+]?0(?:x_*[0-9a-fA-F][0-9a-fA-F_]*|o_*[0-7][0-7_]*|b_*[01][01_]*)")
+_BASES = {"x": 16, "o": 8, "b": 2}
+_FRACTION = re.compile(r"[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?")
+_SPECIAL = {
+    **dict.fromkeys((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), math.inf),
+    **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), -math.inf),
+    **dict.fromkeys((".nan", ".NaN", ".NAN"), math.nan),
+}
+
+
+def read_plain(text: str) -> Any:
+    """What a plain scalar means in a routine: None, a bool, an int, a float, or its text.
+
+    The differences from YAML 1.1 are on purpose, so that nothing is read as another value than
+    the one written: `010` and `0_10` are ten (YAML 1.1: eight); `1:30` stays the text `1:30`,
+    which a number field refuses with the seconds to write (YAML 1.1: silently 90); `1e3` and
+    `+.5` are numbers (YAML 1.1: text); dates, `=` and `<<` stay text. Text fields are given
+    the text as written whatever it looks like (`routine.parse`), so only number and true/false
+    fields see what is read here.
+    """
+    if text in _NULLS:
+        return None
+    if text in _BOOLS:
+        return _BOOLS[text]
+    if _DECIMAL.fullmatch(text):
+        digits = text.replace("_", "")
+        # Python refuses to read more than 4300 digits as an int; so many are out of any range.
+        return int(digits, 10) if len(digits) <= 100 else float(digits)
+    if _PREFIXED.fullmatch(text):
+        digits = text.replace("_", "")
+        return int(digits, _BASES[digits.lstrip("+-")[1]])
+    if _FRACTION.fullmatch(text):
+        return float(text.replace("_", ""))
+    return _SPECIAL.get(text, text)
+
+
+def _read_tagged(tag: str, text: str) -> Any:
+    """A scalar with an explicit `!!int`, `!!float`, `!!bool` or `!!null` tag: the same reading
+    as a plain one, and the tag must fit it (YAML 1.1 would crash on `!!int abc`)."""
+    value = read_plain(text)
+    kind = tag.removeprefix(_YAML)
+    fits = {
+        "null": value is None,
+        "bool": isinstance(value, bool),
+        "int": isinstance(value, int) and not isinstance(value, bool),
+        "float": isinstance(value, (int, float)) and not isinstance(value, bool),
+    }[kind]
+    if not fits:
+        raise ValueError(kind)
+    return float(value) if kind == "float" else value
 
 
 class _Refused(Exception):
@@ -74,7 +159,7 @@ class _Refused(Exception):
         self.mark = mark
 
 
-def _to_python(loader: Any, node: yaml.Node, path: Path_, places: Places, depth: int) -> Any:
+def _to_python(node: yaml.Node, path: Path_, places: Places, depth: int) -> Any:
     places.nodes += 1
     if places.nodes > MAX_NODES:
         raise _Refused(
@@ -91,23 +176,21 @@ def _to_python(loader: Any, node: yaml.Node, path: Path_, places: Places, depth:
         for key_node, value_node in node.value:
             if (
                 not isinstance(key_node, yaml.ScalarNode)
-                or key_node.tag == "tag:yaml.org,2002:merge"
+                or key_node.tag == _YAML + "merge"
+                or (key_node.tag == _PLAIN and key_node.value == "<<")
             ):
                 raise _Refused("keys must be plain names", key_node.start_mark)
             key = str(key_node.value)
             if key in out:
                 raise _Refused(f"duplicate key {key!r}", key_node.start_mark)
             places.keys[(*path, key)] = key_node.start_mark
-            out[key] = _to_python(loader, value_node, (*path, key), places, depth + 1)
+            out[key] = _to_python(value_node, (*path, key), places, depth + 1)
         return out
     if isinstance(node, yaml.SequenceNode):
         return [
-            _to_python(loader, item, (*path, i), places, depth + 1)
-            for i, item in enumerate(node.value)
+            _to_python(item, (*path, i), places, depth + 1) for i, item in enumerate(node.value)
         ]
-    value = (
-        str(node.value) if node.tag in _LOOSE_TAGS else loader.construct_object(node, deep=False)
-    )
+    value = _scalar(node, path, places)
     bad = _UNPRINTABLE.search(value) if isinstance(value, str) else None
     if bad:
         raise _Refused(
@@ -115,6 +198,23 @@ def _to_python(loader: Any, node: yaml.Node, path: Path_, places: Places, depth:
             "routine text must be plain, printable text",
             node.start_mark,
         )
+    return value
+
+
+def _scalar(node: yaml.Node, path: Path_, places: Places) -> Any:
+    text = str(node.value)
+    if node.tag == _PLAIN:
+        value = read_plain(text)
+    elif node.tag in _TYPED_TAGS:
+        try:
+            value = _read_tagged(node.tag, text)
+        except ValueError:
+            tag = node.tag.replace(_YAML, "!!")
+            raise _Refused(f"{text[:40]!r} does not fit the tag {tag}", node.start_mark) from None
+    else:
+        return text  # !!str, and the loose tags: their text as written
+    if value is not None and not isinstance(value, str):
+        places.written[path] = text  # what a text field is given (routine.parse decides)
     return value
 
 
@@ -136,7 +236,7 @@ def read_yaml(text: str, name: str, trusted: bool = False) -> tuple[Any, Places]
         node = loader.get_single_node()
         if node is None:
             raise RoutineError(name, "the file is empty; a routine needs a title and exercises")
-        return _to_python(loader, node, (), places, 0), places
+        return _to_python(node, (), places, 0), places
     except _Refused as refused:
         raise RoutineError(name, refused.message, *line_col(refused.mark, text)) from None
     except yaml.reader.ReaderError as err:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -85,6 +86,10 @@ NASTY_VALUES = [
     "!!timestamp 2024-13-45", "!custom x", "2024-01-01", "'unterminated", '"\\ud800"',
     '"\\e[2J"', '"\\x00"', "|", ">-", "? x", ": :", "yes", "1:30", "=", "<<: {a: 1}", "0x1F",
     "- a", "%YAML 1.1", "---",
+    # YAML 1.1's surprises: octal, base 60, words that were booleans, tags that do not fit
+    "010", "0o10", "0_10", "+5", "1_000", "1e3", "-.inf", ".NaN", "1:30:00", "190:20:30.15",
+    "on", "off", "no", "y", "null", "!!int abc", "!!bool maybe", "!!float x", "!!null x",
+    "!!int 010", "!!str 010", "0x_", "0b_", "+.5", "08",
 ]
 # fmt: on
 
@@ -274,13 +279,15 @@ def test_wrong_shapes_load_or_give_one_placed_line(text: str) -> None:
 
 
 # Values that no routine accepts, by field, and where the field lives.
+# A text field takes any scalar as the text written (`name: 5` is the name "5"); a number field
+# refuses minutes and seconds (`1:30`, dumped quoted here) with the seconds to write.
 EXERCISE_BAD: dict[str, list[Any]] = {
-    "name": ["", "x" * 81, 5, [1], {"a": 1}, None],
-    "sets": [0, 21, -1, 2.5, "two", True, [2], {"n": 2}, None, math.nan],
-    "reps": [0, 101, "12", False, [12]],
-    "hold": [-1, 601, "2s", math.nan, math.inf, True, [2]],
-    "rest": [-0.5, 601, "30", {"s": 30}],
-    "relax": [-1, 10**9, "no"],
+    "name": ["", "x" * 81, [1], {"a": 1}, None],
+    "sets": [0, 21, -1, 2.5, "two", True, [2], {"n": 2}, None, math.nan, "1:30"],
+    "reps": [0, 101, "12", False, [12], "0:10"],
+    "hold": [-1, 601, "2s", math.nan, math.inf, True, [2], "1:30", "1:30:00"],
+    "rest": [-0.5, 601, "30", {"s": 30}, "2:00"],
+    "relax": [-1, 10**9, "no", "0:10.5"],
     "sides": ["two", "", 1, None, ["both"]],
     "first_side": ["up", 1, None],
     "self_paced": [1, "yes", None],
@@ -289,14 +296,14 @@ EXERCISE_BAD: dict[str, list[Any]] = {
     "cues": ["just text", 5, {"a": "b"}],
     "mistakes": ["text", 1],
     "equipment": ["band", 3],
-    "why": [5, ["a"], "x" * 2001],
+    "why": [None, ["a"], "x" * 2001],
 }
 ROUTINE_BAD: dict[str, list[Any]] = {
-    "title": ["", "x" * 81, 5, [1], None],
-    "summary": [5, {"a": 1}],
-    "get_ready": [-1, 121, "x"],
+    "title": ["", "x" * 81, [1], None],
+    "summary": [None, {"a": 1}],
+    "get_ready": [-1, 121, "x", "0:10"],
     "switch_sides": [-1, 121],
-    "rest_between_exercises": [-1, 601, [1]],
+    "rest_between_exercises": [-1, 601, [1], "1:00"],
     "exercises": [[], "none", 5, {"name": "X"}],
 }
 
@@ -338,7 +345,7 @@ def certainly_wrong(draw: Draw) -> tuple[str, tuple[Any, ...], bool, str]:
         group, field = draw(
             st.sampled_from([("tempo", "move"), ("tempo", "release"), ("words", "hold")])
         )
-        bad = [-1, 31, "fast"] if group == "tempo" else ["", "x" * 15, 1]
+        bad = [-1, 31, "fast", "0:02"] if group == "tempo" else ["", "x" * 15, None]
         exercise[group] = {**exercise.get(group, {}), field: draw(st.sampled_from(bad))}
         path, is_key, word = ("exercises", n, group, field), False, f"{group}.{field}"
     elif kind == "unknown":
@@ -381,6 +388,117 @@ def test_a_wrong_shape_for_a_group_says_what_the_group_is(value: str, expected: 
     assert err is not None and (err.line, err.col) == (4, 12)
     assert expected in err.message
     assert "text (at most" not in err.message
+
+
+# --------------------------------------------------------------- YAML 1.1's surprises
+
+# Every text field of a routine, by the key that holds it (a list of lines, or one text).
+TEXT_KEYS = {"title", "summary", "source", "safety", "name", "why", "setup", "progression"}
+LINES_KEYS = {"tags", "equipment", "cues", "mistakes", "directions"}
+NUMBER_KEYS = {
+    "sets", "reps", "hold", "rest", "relax", "get_ready", "switch_sides",
+    "rest_between_exercises", "move", "release",
+}  # fmt: skip
+WHOLE_KEYS = {"sets", "reps"}
+# Plain values YAML 1.1 reads as something other than their text.
+NOT_TEXT_IN_YAML_11 = [
+    "no", "No", "yes", "YES", "on", "On", "off", "OFF", "true", "False", "y", "n",
+    "010", "0o10", "0x1F", "0b11", "+5", "1_000", "0_10", "1e3", "3.0", "-.5", "1.",
+    ".inf", "-.Inf", ".nan", "1:30", "1:30:00", "190:20:30.15", "0:30.5",
+    "2024-01-01", "2024-01-01 10:00:00", "2001-12-14t21:59:43.10-05:00", "=", "<<", "0", "-0",
+]  # fmt: skip
+# (written, what it means in a number field: a number, or words of the one-line refusal)
+NUMBERS_AS_MEANT: list[tuple[str, float | str]] = [
+    ("002", 2), ("02", 2), ("+2", 2), ("0_2", 2), ("0x2", 2), ("0o2", 2), ("0b10", 2),
+    ("2.", 2.0), ("2e0", 2.0), ("02.50", 2.5),
+    ("0:02", "write 2"), ("1:30", "write 90"), ("1:30:00", "write 5400"),
+    ("0:01.5", "write 1.5"), (".inf", "got .inf"), (".nan", "got .nan"), ("-.inf", "got -.inf"),
+    ("yes", "got yes"), ("off", "got off"), ("2024-01-01", "got '2024-01-01'"),
+]  # fmt: skip
+MARK = "zzmarkzz"
+
+
+def _key_paths(data: Any, keys: set[str]) -> list[tuple[Any, ...]]:
+    """The paths of the values held by `keys` (and of each line, for a list of lines)."""
+    out = []
+    for path in _paths(data):
+        if "words" in path:
+            continue  # move, hold and release there are words; their own test below
+        line = len(path) >= 2 and path[-2] in keys and isinstance(path[-1], int)
+        if (path and path[-1] in keys) or line:
+            out.append(path)
+    return out
+
+
+def _with_mark(draw: Draw, keys: set[str]) -> tuple[dict[str, Any], tuple[Any, ...]]:
+    data = copy.deepcopy(DATA[draw(st.sampled_from(sorted(DATA)))])
+    paths = [p for p in _key_paths(data, keys) if not isinstance(_at(data, p), list)]
+    path = draw(st.sampled_from(paths))
+    _at(data, path[:-1])[path[-1]] = MARK
+    return data, path
+
+
+def both_parsers(text: str) -> Routine | RoutineError:
+    """What both parsers make of `text`; they must agree."""
+    outcomes: list[Routine | RoutineError] = []
+    for trusted in (False, True):
+        try:
+            outcomes.append(parse_routine(text, "surprise.yaml", trusted=trusted))
+        except RoutineError as err:
+            check_error(err, "surprise.yaml", text)
+            outcomes.append(err)
+    guarded, fast = outcomes
+    assert str(guarded) == str(fast), (guarded, fast)
+    return guarded
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_a_text_field_of_a_real_routine_keeps_any_word_as_written(data: st.DataObject) -> None:
+    doc, path = data.draw(st.composite(lambda draw: _with_mark(draw, TEXT_KEYS | LINES_KEYS))())
+    words = path[-2] == "words" if len(path) >= 2 else False
+    written = data.draw(
+        st.sampled_from([w for w in NOT_TEXT_IN_YAML_11 if not words or len(w) <= 14])
+    )
+    text = dump(doc).replace(MARK, written)
+    got = both_parsers(text)
+    assert isinstance(got, Routine), str(got)
+    assert _at(msgspec.to_builtins(got), path) == written
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_a_word_field_keeps_any_short_word_as_written(data: st.DataObject) -> None:
+    doc = copy.deepcopy(DATA[data.draw(st.sampled_from(sorted(DATA)))])
+    n = data.draw(st.integers(0, len(doc["exercises"]) - 1))
+    which = data.draw(st.sampled_from(["move", "hold", "release"]))
+    written = data.draw(st.sampled_from([w for w in NOT_TEXT_IN_YAML_11 if len(w) <= 14]))
+    doc["exercises"][n]["words"] = {which: MARK}
+    got = both_parsers(dump(doc).replace(MARK, written))
+    assert isinstance(got, Routine), str(got)
+    assert getattr(got.exercises[n].words, which) == written
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_a_number_field_of_a_real_routine_reads_as_meant_or_says_what_to_write(
+    data: st.DataObject,
+) -> None:
+    doc, path = data.draw(st.composite(lambda draw: _with_mark(draw, NUMBER_KEYS))())
+    written, meant = data.draw(st.sampled_from(NUMBERS_AS_MEANT))
+    text = dump(doc).replace(MARK, written)
+    got = both_parsers(text)
+    whole = path[-1] in WHOLE_KEYS
+    if isinstance(meant, str) or (whole and isinstance(meant, float)):
+        assert isinstance(got, RoutineError), f"{written} accepted at {path}"
+        root = yaml.compose(text, Loader=yaml.CSafeLoader)
+        mark = _node_at(root, path).start_mark
+        assert (got.line, got.col) == (mark.line + 1, mark.column + 1), str(got)
+        assert str(path[-1]) in got.message
+        assert ("whole number" if whole else meant) in got.message
+    else:
+        assert isinstance(got, Routine), str(got)
+        assert _at(msgspec.to_builtins(got), path) == meant
 
 
 # --------------------------------------------------------------- text a terminal must not see
@@ -501,6 +619,18 @@ def hostile_files(folder: Path) -> dict[Path, str]:
         "escapes.yaml": ('title: "\\e[2J\\e]0;owned\\a"\nexercises: [{name: X}]\n', "U+001B"),
         "surrogate.yaml": ('title: "\\ud800"\nexercises: [{name: X}]\n', "U+D800"),
         "tag-escape.yaml": ("title: !<%1B%5B2J%1B%5D0;owned%07> x\n", "is not allowed"),
+        "base-60.yaml": (
+            "title: T\nexercises:\n  - name: X\n    hold: 1:30\n",
+            "4:11: hold in exercise 1: 1:30 is not a number of seconds; write 90",
+        ),
+        "int-tag.yaml": ("title: !!int abc\n", "1:8: 'abc' does not fit the tag !!int"),
+        "bool-tag.yaml": ("title: T\nexercises: !!bool maybe\n", "'maybe' does not fit"),
+        "float-tag.yaml": ("title: !!float x\n", "'x' does not fit the tag !!float"),
+        "infinite.yaml": ("title: T\nexercises: [{name: X, rest: .inf}]\n", "got .inf"),
+        "many-digits.yaml": (
+            "title: T\nexercises: [{name: X, rest: " + "9" * 5000 + "}]\n",
+            "2:29: rest in exercise 1: expected a number of seconds from 0 to 600, got 999",
+        ),
     }
     for tag, (text, words) in python_tags(marker).items():
         files[f"python-{tag}.yaml"] = (text, words)

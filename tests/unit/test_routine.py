@@ -105,7 +105,7 @@ BAD = [
     ("title: T\nexercises: [\n", 3, 1, "not valid YAML"),
     ("title: T\n  bad: indent\n", 2, 6, "not valid YAML"),
     ("title: a\n---\ntitle: b\n", 2, 1, "one YAML document"),
-    ("title: T\nexercises:\n  - name: X\n    cues: [1]\n", 4, 12, "line of text"),
+    ("title: T\nexercises:\n  - name: X\n    cues: [~]\n", 4, 12, "line of text"),
     ("title: T\nexercises:\n  - X\n", 3, 5, "an exercise"),
     ("title: T\n<<: {a: 1}\nexercises:\n  - name: X\n", 2, 1, "plain names"),
     (
