@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
 import json
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coach import __version__
+from coach.output import STANDARD_OUTPUT
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -75,7 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--export", choices=("json", "csv"), help="print every session with its sets"
     )
     history.add_argument(
-        "-o", "--output", metavar="FILE", help="with --export: write to FILE instead"
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="with --export: write to FILE instead (- is standard output)",
     )
     history.add_argument(
         "--tui", action="store_true", help="open the history screen of the full-screen coach"
@@ -263,6 +266,8 @@ def cmd_history(data: Path, *, every: bool, export: str | None, output: str | No
 
     path = data / FILE_NAME
     now = datetime.now().astimezone()
+    if export and output not in (None, STANDARD_OUTPUT) and _is_history_file(output, path):
+        raise UserError(f"cannot write {output}: it is the history file itself")
     if not path.exists():
         if export:
             _write_export(_export_text(MemoryStore(), export), export, output)
@@ -301,6 +306,20 @@ def cmd_history(data: Path, *, every: bool, export: str | None, output: str | No
     return 0
 
 
+def _is_history_file(output: str, path: Path) -> bool:
+    """Whether `output` names the history file (or one of SQLite's files beside it), which an
+    export must not replace with its own text."""
+    import os
+
+    for own in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))):
+        try:
+            if os.path.samefile(output, own):
+                return True
+        except OSError:
+            continue
+    return False
+
+
 def _export_text(store: Store, kind: str) -> str:
     from coach.history.export import EXPORTS
 
@@ -308,29 +327,18 @@ def _export_text(store: Store, kind: str) -> str:
 
 
 def _write_export(text: str, kind: str, output: str | None) -> None:
-    """To standard output, or to `output` in one step (a temporary file in the same folder,
-    then renamed), so a failed export never leaves half a file. A CSV file starts with a
-    byte-order mark, so spreadsheets read accented letters right."""
-    if output is None:
-        sys.stdout.write(text)
-        return
-    import os
-    import tempfile
+    """To standard output (no `-o`, or `-o -`), or to the file `output` by `write_file`: in one
+    step, through a link, keeping the file's mode, never onto a folder, pipe or device. A CSV
+    file starts with a byte-order mark, so spreadsheets read accented letters right."""
+    from coach.output import OutputError, write_file
 
-    target = Path(output)
-    data = text.encode("utf-8-sig" if kind == "csv" else "utf-8")
-    temp: str | None = None
+    if output is None or output == STANDARD_OUTPUT:
+        if sys.stdout is None:
+            raise UserError("standard output is closed; -o FILE writes the export to a file")
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
     try:
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-        temp = None
-    except OSError as err:
-        raise UserError(f"cannot write {target}: {err.strerror or err}") from None
-    finally:
-        if temp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
+        write_file(output, text.encode("utf-8-sig" if kind == "csv" else "utf-8"))
+    except OutputError as err:
+        raise UserError(str(err)) from None

@@ -18,6 +18,20 @@ CSV_COLUMNS = (
 )
 """The CSV header: the session's fields (its id as `session_id`), then the set's."""
 
+TEXT_COLUMNS = frozenset(
+    field.name for field in (*SESSION_FIELDS, *SET_FIELDS) if field.kind == "text"
+)
+"""The CSV columns that hold text from routine files and people (titles, names, notes)."""
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""How a cell starts that a spreadsheet would run as a formula."""
+
+
+def inert(text: str) -> str:
+    """A text cell a spreadsheet shows as text: a leading `'` where it would start a formula
+    (`=HYPERLINK(…)`, `-3 reps`), the text as it is otherwise."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
 
 def export_json(store: Store) -> str:
     """A JSON list, one session a line (indenting would use the slow pure-Python encoder)."""
@@ -26,14 +40,22 @@ def export_json(store: Store) -> str:
 
 
 def export_csv(store: Store) -> str:
-    """One row per set; a session without sets gets one row with empty set fields."""
+    """One row per set; a session without sets gets one row with empty set fields. Text
+    cells that a spreadsheet would run as a formula get a leading `'` (see `inert`); numbers,
+    times and true/false stay as they are."""
     out = io.StringIO()
     writer = csv.DictWriter(out, CSV_COLUMNS, restval="")
     writer.writeheader()
     for session in store.export_rows():
         head = {"session_id": session.pop("id")}
         for entry in session.pop("sets") or [{}]:
-            writer.writerow({**head, **session, **entry})
+            row = {**head, **session, **entry}
+            writer.writerow(
+                {
+                    name: inert(value) if name in TEXT_COLUMNS and isinstance(value, str) else value
+                    for name, value in row.items()
+                }
+            )
     return out.getvalue()
 
 

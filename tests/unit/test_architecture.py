@@ -24,7 +24,10 @@ import coach
 # module's full name, or `package.*` for every module under that package (not the package
 # itself). A name that matches no file yet (coach.voice, coach.report) is a place kept for it.
 LAYERS: list[tuple[str, list[str]]] = [
-    ("model", ["coach", "coach.routine", "coach.durations", "coach.paths", "coach.clock"]),
+    (
+        "model",
+        ["coach", "coach.routine", "coach.durations", "coach.paths", "coach.clock", "coach.output"],
+    ),
     ("planning", ["coach.plan"]),
     ("reading", ["coach.routine_yaml"]),
     ("catalog", ["coach.catalog"]),
