@@ -144,12 +144,45 @@ def _resolve(name: str, data: Path) -> RoutineEntry:
         raise UserError(str(err).strip("'\"")) from None
 
 
-def _run_app(data: Path, entry: RoutineEntry | None, mute: bool) -> int:
+NO_TERMINAL = 2
+"""The exit status when the full-screen coach is asked for without a terminal."""
+
+
+def _run_app(data: Path, entry: RoutineEntry | None, mute: bool, *, history: bool = False) -> int:
+    """The full-screen coach (at Home, a routine, or the history screen) when there is a
+    terminal to draw it on and read keys from; without one (a pipe, /dev/null, cron) one line
+    and exit 2, before Textual is even imported, rather than a screen nobody sees that never
+    ends."""
+    missing = [
+        name
+        for name, stream in (
+            ("standard input", sys.stdin),
+            ("standard output", sys.stdout),
+            ("standard error", sys.stderr),
+        )
+        if not _is_terminal(stream)
+    ]
+    if missing:
+        which = " and ".join(missing) if len(missing) < 3 else "standard input, output and error"
+        print(
+            f"coach: the full-screen coach needs a terminal; {which} "
+            f"{'is' if len(missing) == 1 else 'are'} not one (coach plan ROUTINE prints a "
+            "routine without one)",
+            file=sys.stderr,
+        )
+        return NO_TERMINAL
     from coach.ui.app import make_app
 
-    app = make_app(data_dir=data, routine=entry, mute=mute)
+    app = make_app(data_dir=data, routine=entry, mute=mute, start="history" if history else "home")
     app.run()
     return int(app.return_code or 0)
+
+
+def _is_terminal(stream: object) -> bool:
+    try:
+        return bool(stream is not None and stream.isatty())  # type: ignore[attr-defined]
+    except (ValueError, OSError):  # closed
+        return False
 
 
 def _history(args: argparse.Namespace, data: Path) -> int:
@@ -158,11 +191,7 @@ def _history(args: argparse.Namespace, data: Path) -> int:
     if args.tui:
         if args.export or args.all:
             raise UserError("--tui opens the screen; it does not go with --all or --export")
-        from coach.ui.app import make_app
-
-        app = make_app(data_dir=data, start="history", mute=getattr(args, "mute", False))
-        app.run()
-        return int(app.return_code or 0)
+        return _run_app(data, None, mute=getattr(args, "mute", False), history=True)
     return cmd_history(data, every=args.all, export=args.export, output=args.output)
 
 
