@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coach import __version__
-from coach.output import STANDARD_OUTPUT
+from coach.output import STANDARD_OUTPUT, readable_streams
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -97,6 +97,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The printing commands never need it.
     gc.disable()
     try:
+        # An output that cannot take a character (PYTHONIOENCODING=ascii) gets a look-alike
+        # (× → x) instead of a UnicodeEncodeError, in every command, its help and its errors.
+        with readable_streams():
+            return _main(argv)
+    finally:
+        gc.enable()  # for a caller that goes on (tests call main directly)
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    try:
         return _dispatch(build_parser().parse_args(argv))
     except UserError as err:
         print(f"coach: {err}", file=sys.stderr)
@@ -105,8 +115,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    finally:
-        gc.enable()  # for a caller that goes on (tests call main directly)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -174,7 +182,8 @@ def _run_app(data: Path, entry: RoutineEntry | None, mute: bool, *, history: boo
     from coach.ui.app import make_app
 
     app = make_app(data_dir=data, routine=entry, mute=mute, start="history" if history else "home")
-    app.run()
+    with readable_streams(cells=True):  # the screen is laid out in cells, drawn on stderr
+        app.run()
     return int(app.return_code or 0)
 
 
@@ -198,7 +207,11 @@ def _history(args: argparse.Namespace, data: Path) -> int:
 def _console() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False)
+    from coach.output import for_layout
+
+    # On an output that cannot take UTF-8, Rich draws ASCII borders; the text in the columns
+    # gets look-alikes as wide as its characters (→ → >), so the columns stay straight.
+    return Console(file=for_layout(sys.stdout), highlight=False)
 
 
 def cmd_list(data: Path) -> int:
@@ -359,11 +372,22 @@ def _write_export(text: str, kind: str, output: str | None) -> None:
     """To standard output (no `-o`, or `-o -`), or to the file `output` by `write_file`: in one
     step, through a link, keeping the file's mode, never onto a folder, pipe or device. A CSV
     file starts with a byte-order mark, so spreadsheets read accented letters right."""
-    from coach.output import OutputError, write_file
+    from coach.output import OutputError, can_encode, write_file
 
     if output is None or output == STANDARD_OUTPUT:
         if sys.stdout is None:
             raise UserError("standard output is closed; -o FILE writes the export to a file")
+        if not can_encode(sys.stdout, text):
+            if kind == "json":
+                from coach.history.export import ascii_json
+
+                text = ascii_json(text)  # the same data, in escapes any output can take
+            else:
+                print(
+                    "coach: standard output cannot take every character, so some are written "
+                    "as look-alikes; -o FILE writes them all",
+                    file=sys.stderr,
+                )
         sys.stdout.write(text)
         sys.stdout.flush()
         return

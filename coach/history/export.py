@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 from coach.history.model import SESSION_FIELDS, SET_FIELDS, Store
 
@@ -37,6 +38,15 @@ def export_json(store: Store) -> str:
     """A JSON list, one session a line (indenting would use the slow pure-Python encoder)."""
     body = ",\n".join(json.dumps(row, ensure_ascii=False) for row in store.export_rows())
     return f"[\n{body}\n]\n" if body else "[]\n"
+
+
+NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def ascii_json(text: str) -> str:
+    """The same JSON with every character beyond ASCII written as a `\\uXXXX` escape (as
+    `ensure_ascii` writes it): the same data, for an output that cannot take UTF-8."""
+    return NON_ASCII.sub(lambda match: json.dumps(match.group())[1:-1], text)
 
 
 def export_csv(store: Store) -> str:

@@ -1,5 +1,5 @@
 """coach.output: a file written safely (through links, keeping modes, never onto a folder, pipe
-or device, all or nothing)."""
+or device, all or nothing) and streams that write look-alikes for what they cannot encode."""
 
 from __future__ import annotations
 
@@ -16,7 +16,14 @@ from pathlib import Path
 import pytest
 
 from coach import output
-from coach.output import OutputError, write_file
+from coach.output import (
+    OutputError,
+    for_layout,
+    lookalike,
+    one_cell_lookalike,
+    readable_streams,
+    write_file,
+)
 
 # ------------------------------------------------------------------ write_file
 
@@ -174,6 +181,86 @@ def test_a_missing_folder_and_a_long_name_are_plain_answers(tmp_path: Path) -> N
     long = tmp_path / ("n" * 250 + ".csv")  # the longest name most file systems take
     write_file(long, b"x")
     assert long.read_bytes() == b"x"
+
+
+# ------------------------------------------------------------------ look-alikes
+
+
+def test_look_alikes_read_like_the_original() -> None:
+    pairs = {
+        "×": "x",
+        "–": "-",
+        "—": "-",
+        "→": "->",
+        "·": ".",
+        "’": "'",
+        "“": '"',
+        "”": '"',
+        "…": "...",
+        "é": "e",
+        "Ü": "U",
+        "ß": "ss",
+        "─": "-",
+        "│": "|",
+        "┼": "+",
+        "█": "#",
+        "中": "?",
+        "\udcff": "\\xff",
+    }
+    assert {char: lookalike(char) for char in pairs} == pairs
+    # For text laid out in columns: exactly as wide as the character it stands for.
+    assert [one_cell_lookalike(c) for c in "→…×é中\u0301"] == [">", ".", "x", "e", "??", ""]
+
+
+def ascii_stream() -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(), encoding="ascii", errors="strict")
+
+
+def written(stream: io.TextIOWrapper) -> bytes:
+    stream.flush()
+    return stream.buffer.getvalue()  # type: ignore[attr-defined]
+
+
+def test_readable_streams_write_look_alikes_and_are_put_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    out, err = ascii_stream(), ascii_stream()
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", err)
+    with readable_streams():
+        print("2 sets × 10 reps · rest 30 s → “next”…")
+        print("coach: Légère – gêne", file=sys.stderr)
+        with readable_streams(cells=True):
+            print("6 → 4")
+        print("6 → 4")
+    assert written(out) == b'2 sets x 10 reps . rest 30 s -> "next"...\n6 > 4\n6 -> 4\n'
+    assert written(err) == b"coach: Legere - gene\n"
+    assert (out.errors, err.errors) == ("strict", "strict")
+    with pytest.raises(UnicodeEncodeError):
+        print("×")
+
+
+def test_a_utf8_stream_is_left_exactly_as_it_was() -> None:
+    stream = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    assert for_layout(stream) is stream
+    text = "2 × 10 → “Légère” 中 😀"
+    with contextlib.redirect_stdout(stream), readable_streams():
+        print(text)
+    assert written(stream) == (text + "\n").encode()
+
+
+def test_columns_stay_straight_on_an_ascii_output() -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    stream = ascii_stream()
+    table = Table("pain", "note")
+    table.add_row("6 → 4", "Légère… gêne")
+    table.add_row("–", "ok")
+    Console(file=for_layout(stream), width=40).print(table)
+    lines = written(stream).decode("ascii").splitlines()
+    assert "| 6 > 4 | Legere. gene |" in lines
+    assert len({len(line) for line in lines}) == 1  # every border in the same column
 
 
 def test_a_read_only_file_is_refused_as_a_shell_would(
