@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
 import json
 import sys
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from coach import __version__
 from coach.literal import shown
+from coach.output import STANDARD_OUTPUT, readable_streams
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -84,7 +84,10 @@ def build_parser() -> Parser:
         "--export", choices=("json", "csv"), help="print every session with its sets"
     )
     history.add_argument(
-        "-o", "--output", metavar="FILE", help="with --export: write to FILE instead"
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="with --export: write to FILE instead (- is standard output)",
     )
     history.add_argument(
         "--tui", action="store_true", help="open the history screen of the full-screen coach"
@@ -103,6 +106,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The printing commands never need it.
     gc.disable()
     try:
+        # An output that cannot take a character (PYTHONIOENCODING=ascii) gets a look-alike
+        # (× → x) instead of a UnicodeEncodeError, in every command, its help and its errors.
+        with readable_streams():
+            return _main(argv)
+    finally:
+        gc.enable()  # for a caller that goes on (tests call main directly)
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    try:
         return _dispatch(build_parser().parse_args(argv))
     except UserError as err:
         print(f"coach: {shown(str(err))}", file=sys.stderr)
@@ -111,8 +124,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    finally:
-        gc.enable()  # for a caller that goes on (tests call main directly)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -150,12 +161,46 @@ def _resolve(name: str, data: Path) -> RoutineEntry:
         raise UserError(str(err).strip("'\"")) from None
 
 
-def _run_app(data: Path, entry: RoutineEntry | None, mute: bool) -> int:
+NO_TERMINAL = 2
+"""The exit status when the full-screen coach is asked for without a terminal."""
+
+
+def _run_app(data: Path, entry: RoutineEntry | None, mute: bool, *, history: bool = False) -> int:
+    """The full-screen coach (at Home, a routine, or the history screen) when there is a
+    terminal to draw it on and read keys from; without one (a pipe, /dev/null, cron) one line
+    and exit 2, before Textual is even imported, rather than a screen nobody sees that never
+    ends."""
+    missing = [
+        name
+        for name, stream in (
+            ("standard input", sys.stdin),
+            ("standard output", sys.stdout),
+            ("standard error", sys.stderr),
+        )
+        if not _is_terminal(stream)
+    ]
+    if missing:
+        which = " and ".join(missing) if len(missing) < 3 else "standard input, output and error"
+        print(
+            f"coach: the full-screen coach needs a terminal; {which} "
+            f"{'is' if len(missing) == 1 else 'are'} not one (coach plan ROUTINE prints a "
+            "routine without one)",
+            file=sys.stderr,
+        )
+        return NO_TERMINAL
     from coach.ui.app import make_app
 
-    app = make_app(data_dir=data, routine=entry, mute=mute)
-    app.run()
+    app = make_app(data_dir=data, routine=entry, mute=mute, start="history" if history else "home")
+    with readable_streams(cells=True):  # the screen is laid out in cells, drawn on stderr
+        app.run()
     return int(app.return_code or 0)
+
+
+def _is_terminal(stream: object) -> bool:
+    try:
+        return bool(stream is not None and stream.isatty())  # type: ignore[attr-defined]
+    except (ValueError, OSError):  # closed
+        return False
 
 
 def _history(args: argparse.Namespace, data: Path) -> int:
@@ -164,18 +209,18 @@ def _history(args: argparse.Namespace, data: Path) -> int:
     if args.tui:
         if args.export or args.all:
             raise UserError("--tui opens the screen; it does not go with --all or --export")
-        from coach.ui.app import make_app
-
-        app = make_app(data_dir=data, start="history", mute=getattr(args, "mute", False))
-        app.run()
-        return int(app.return_code or 0)
+        return _run_app(data, None, mute=getattr(args, "mute", False), history=True)
     return cmd_history(data, every=args.all, export=args.export, output=args.output)
 
 
 def _console() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False)
+    from coach.output import for_layout
+
+    # On an output that cannot take UTF-8, Rich draws ASCII borders; the text in the columns
+    # gets look-alikes as wide as its characters (→ → >), so the columns stay straight.
+    return Console(file=for_layout(sys.stdout), highlight=False)
 
 
 def cmd_list(data: Path) -> int:
@@ -278,6 +323,8 @@ def cmd_history(data: Path, *, every: bool, export: str | None, output: str | No
 
     path = data / FILE_NAME
     now = datetime.now().astimezone()
+    if export and output not in (None, STANDARD_OUTPUT) and _is_history_file(output, path):
+        raise UserError(f"cannot write {output}: it is the history file itself")
     if not path.exists():
         if export:
             _write_export(_export_text(MemoryStore(), export), export, output)
@@ -316,6 +363,20 @@ def cmd_history(data: Path, *, every: bool, export: str | None, output: str | No
     return 0
 
 
+def _is_history_file(output: str, path: Path) -> bool:
+    """Whether `output` names the history file (or one of SQLite's files beside it), which an
+    export must not replace with its own text."""
+    import os
+
+    for own in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))):
+        try:
+            if os.path.samefile(output, own):
+                return True
+        except OSError:
+            continue
+    return False
+
+
 def _export_text(store: Store, kind: str) -> str:
     from coach.history.export import EXPORTS
 
@@ -323,29 +384,29 @@ def _export_text(store: Store, kind: str) -> str:
 
 
 def _write_export(text: str, kind: str, output: str | None) -> None:
-    """To standard output, or to `output` in one step (a temporary file in the same folder,
-    then renamed), so a failed export never leaves half a file. A CSV file starts with a
-    byte-order mark, so spreadsheets read accented letters right."""
-    if output is None:
-        sys.stdout.write(text)
-        return
-    import os
-    import tempfile
+    """To standard output (no `-o`, or `-o -`), or to the file `output` by `write_file`: in one
+    step, through a link, keeping the file's mode, never onto a folder, pipe or device. A CSV
+    file starts with a byte-order mark, so spreadsheets read accented letters right."""
+    from coach.output import OutputError, can_encode, write_file
 
-    target = Path(output)
-    data = text.encode("utf-8-sig" if kind == "csv" else "utf-8")
-    temp: str | None = None
+    if output is None or output == STANDARD_OUTPUT:
+        if sys.stdout is None:
+            raise UserError("standard output is closed; -o FILE writes the export to a file")
+        if not can_encode(sys.stdout, text):
+            if kind == "json":
+                from coach.history.export import ascii_json
+
+                text = ascii_json(text)  # the same data, in escapes any output can take
+            else:
+                print(
+                    "coach: standard output cannot take every character, so some are written "
+                    "as look-alikes; -o FILE writes them all",
+                    file=sys.stderr,
+                )
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
     try:
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-        temp = None
-    except OSError as err:
-        raise UserError(f"cannot write {target}: {err.strerror or err}") from None
-    finally:
-        if temp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
+        write_file(output, text.encode("utf-8-sig" if kind == "csv" else "utf-8"))
+    except OutputError as err:
+        raise UserError(str(err)) from None

@@ -33,6 +33,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "coach.paths",
             "coach.clock",
             "coach.literal",
+            "coach.output",
         ],
     ),
     ("planning", ["coach.plan"]),

@@ -8,6 +8,7 @@ import json
 import os
 import socket
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
@@ -244,3 +245,136 @@ def test_a_read_only_history_is_one_line(data_dir: Path) -> None:
         path.chmod(0o600)
     assert out.returncode == 1
     assert out.stderr.startswith("coach: ") and out.stderr.count("\n") == 1
+
+
+# ------------------------------------------------------------------ exports never destroy a file
+
+
+def test_dash_is_standard_output_and_makes_no_file(
+    data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    seed(data_dir)
+    monkeypatch.chdir(tmp_path)
+    for kind in ("json", "csv"):
+        assert main(["history", "--export", kind, "-o", "-"]) == 0
+        out = capsys.readouterr().out
+        assert main(["history", "--export", kind]) == 0
+        assert out == capsys.readouterr().out and NOTE in out
+    assert not (tmp_path / "-").exists()
+
+
+def test_an_export_writes_through_a_link_and_keeps_the_mode(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed(data_dir)
+    real = tmp_path / "shared" / "history.csv"
+    real.parent.mkdir()
+    real.write_text("last week's export")
+    real.chmod(0o644)
+    link = tmp_path / "history.csv"
+    link.symlink_to(real)
+    assert main(["history", "--export", "csv", "-o", str(link)]) == 0
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert stat.S_IMODE(real.stat().st_mode) == 0o644
+    rows = list(csv.DictReader(io.StringIO(real.read_bytes().decode("utf-8-sig"))))
+    assert len(rows) == 4 and rows[0]["note"] == NOTE
+
+
+def test_an_export_onto_a_folder_pipe_or_device_is_one_line_and_exit_1(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    seed(data_dir)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    node = tmp_path / "device"
+    try:
+        os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except PermissionError:
+        node.symlink_to(os.devnull)  # only the superuser could replace the real one
+    for target, what in ((folder, "a folder"), (fifo, "a named pipe"), (node, "a device")):
+        before = os.lstat(target)
+        # In a child with a time limit: a pipe opened for writing would wait for a reader.
+        out = subprocess.run(
+            [sys.executable, "-m", "coach", "history", "--export", "csv", "-o", str(target)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert out.returncode == 1
+        assert out.stderr.startswith(f"coach: cannot write {target}: it is {what}")
+        assert out.stderr.count("\n") == 1
+        after = os.lstat(target)
+        assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "device", "fifo", "folder"]
+
+
+def test_an_export_never_replaces_the_history_itself(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed(data_dir)
+    path = data_dir / FILE_NAME
+    before = path.read_bytes()
+    link = tmp_path / "h.json"
+    link.symlink_to(path)
+    for target in (path, link):
+        assert main(["history", "--export", "json", "-o", str(target)]) == 1
+        assert capsys.readouterr().err == (
+            f"coach: cannot write {target}: it is the history file itself\n"
+        )
+    assert path.read_bytes() == before
+
+
+def test_csv_text_cells_never_run_as_formulas(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with HistoryStore.open(data_dir / FILE_NAME) as store:
+        session = store.start_session(
+            "low-back", '=HYPERLINK("http://example.com","Hips")', START, pain_before=3
+        )
+        for n, name in enumerate(("+Clamshell", "@SUM(A1)", "\tBridge", "\rSquat", "Bird dog")):
+            store.record_set(
+                session, SetRecord(n, name, 1, START + timedelta(minutes=n), side="left", reps=12)
+            )
+        store.finish_session(session, START + timedelta(minutes=9), pain_after=2, note="-3 reps")
+    assert main(["history", "--export", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [row["exercise"] for row in rows] == [
+        "'+Clamshell",
+        "'@SUM(A1)",
+        "'\tBridge",
+        "'\rSquat",
+        "Bird dog",
+    ]
+    first = rows[0]
+    assert first["title"] == """'=HYPERLINK("http://example.com","Hips")"""
+    assert first["note"] == "'-3 reps"
+    assert (first["routine"], first["side"], first["status"]) == ("low-back", "left", "completed")
+    # Numbers, times and true/false stay as they were.
+    assert (first["pain_before"], first["pain_after"], first["reps"], first["set"]) == (
+        "3",
+        "2",
+        "12",
+        "1",
+    )
+    assert first["started_at"] == START.isoformat(timespec="microseconds")
+    assert first["skipped"] == "False"
+    # JSON is data, not a spreadsheet: it keeps the text exactly.
+    assert main(["history", "--export", "json"]) == 0
+    (exported,) = json.loads(capsys.readouterr().out)
+    assert exported["note"] == "-3 reps" and exported["sets"][0]["exercise"] == "+Clamshell"
+
+
+def test_an_export_to_a_closed_standard_output_is_one_line(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed(data_dir)
+    monkeypatch.setattr(sys, "stdout", None)  # what Python makes of `coach ... >&-`
+    assert main(["history", "--export", "json"]) == 1
+    assert capsys.readouterr().err == (
+        "coach: standard output is closed; -o FILE writes the export to a file\n"
+    )
