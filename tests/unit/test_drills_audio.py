@@ -491,7 +491,7 @@ def test_close_kills_a_probe_that_never_answers(bin_dir: Path, tmp_path: Path) -
     fd = listen(probing)
     add_silent_probe(bin_dir, probing)
     beeper = PlaysoundBeeper(probe_seconds=600)  # the limit is far off: only close ends it
-    beeper.prepare()
+    returns(beeper.prepare, "prepare")
     probe = heard(fd)
     returns(beeper.close, "close")
     assert beeper.settled.wait(10), "the loading thread is still waiting on the probe"
