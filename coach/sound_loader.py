@@ -55,6 +55,7 @@ class Probes:
         data = kwargs.pop("input", None)
         if data is not None:
             kwargs["stdin"] = subprocess.PIPE
+        kwargs.setdefault("stdin", subprocess.DEVNULL)  # a probe never reads the person's keys
         program = os.fspath(args[0] if isinstance(args, list | tuple) else args)
         with self._lock:
             if self._closed:  # the coach is closing: every player is "not found"
