@@ -102,6 +102,7 @@ async def measure(seconds: float, data_dir: Path) -> dict[str, Any]:
     runner = SessionRunner(entry, clock=clock, beeper=beeper, history=FixedHistory(MemoryStore()))
     runner.session = TimedSession(runner.plan, clock)
     runner.prepare()  # as the full screen does during the briefing
+    await asyncio.to_thread(beeper.wait_ready)  # the player loads while the briefing is read
     runner.begin()
     result = await asyncio.wait_for(drive(runner), total + 5)
     beeper.close()

@@ -13,6 +13,8 @@ here imports Textual, draws or waits: `due()` says when the runner next needs a 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
@@ -23,7 +25,7 @@ from coach.plan import Plan, Step, build_plan
 from coach.recorder import SessionRecorder
 from coach.routine import RoutineEntry
 from coach.session import Event, EventKind, Session, SessionView, SetTally
-from coach.sound import Beeper, cue_for
+from coach.sound import Beeper, SoundState, cue_for
 
 Severity = Literal["information", "warning", "error"]
 
@@ -111,6 +113,7 @@ class SessionRunner:
         self.recorder: SessionRecorder | None = None
         self.result: SessionResult | None = None
         self._listeners: list[Listener] = []
+        self._prepared = False
 
     # ------------------------------------------------------------------ reading
 
@@ -129,6 +132,14 @@ class SessionRunner:
     @property
     def muted(self) -> bool:
         return self.beeper.muted
+
+    @property
+    def sound_state(self) -> SoundState:
+        """What the person can hear now: on, starting (the player is loading), muted, or off
+        with the reason (COACH_SOUND, or the player failed). Every front end shows this."""
+        if self.sound_off:
+            return SoundState("off", self.sound_off, self.sound_off)
+        return self.beeper.state
 
     @property
     def history_saved(self) -> bool:
@@ -151,8 +162,15 @@ class SessionRunner:
     # ------------------------------------------------------------------ commands
 
     def prepare(self) -> None:
-        """Load the sound player (and voice) while the briefing is read, not on the first cue."""
-        self.beeper.prepare()
+        """Start loading the sound player (and voice) while the briefing is read, not on the
+        first cue. Returns at once: the player loads in a thread of its own, and once it is
+        ready or sound has gone off, the runner reports (with the notice, if any) on the event
+        loop this was called from, so the sound state shown can change. With no event loop
+        running, the notice comes with the next command or tick."""
+        if self._prepared:
+            return
+        self._prepared = True
+        self.beeper.prepare(self._on_loop(self._sound_settled))
         if self.speaker is not None:
             self.speaker.prepare()
         self._report(Update(notices=tuple(self._sound_notices())))
@@ -170,6 +188,7 @@ class SessionRunner:
         """Start the session: its history row, then the first step."""
         if self.started or self.finished:
             return
+        self.prepare()  # if the front end has not: the first cue must not load the player
         self.recorder = SessionRecorder(
             self.history.history(), self.clock, self.plan, self.start_index
         )
@@ -224,8 +243,9 @@ class SessionRunner:
     def toggle_mute(self) -> Notice:
         """Sound (cues and voice) off or on; says which, or why it stays off."""
         beeper = self.beeper
-        if beeper.muted and self.sound_off:
-            return Notice(f"Sound stays off: {self.sound_off}.", "information", 4)
+        state = self.sound_state
+        if state.kind == "off" and (self.speaker is None or self.sound_off):
+            return Notice(f"Sound stays off: {state.why}.", "information", 6)
         beeper.muted = not beeper.muted
         if self.speaker is not None:
             self.speaker.muted = beeper.muted
@@ -287,6 +307,25 @@ class SessionRunner:
             recorder=self.recorder,
             start_index=self.start_index,
         )
+
+    def _on_loop(self, callback: Callable[[], None]) -> Callable[[], None] | None:
+        """`callback`, made safe to call from any thread: it runs on the running event loop,
+        in this moment's context. None when no loop is running."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return None
+        context = contextvars.copy_context()
+
+        def from_any_thread() -> None:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nobody to tell
+                loop.call_soon_threadsafe(callback, context=context)
+
+        return from_any_thread
+
+    def _sound_settled(self) -> None:
+        """The player is ready, or sound has gone off: say so (the state shown changes)."""
+        self._report(Update(notices=tuple(self._sound_notices())))
 
     def _sound_notices(self) -> list[Notice]:
         problems = [self.beeper.take_problem()]

@@ -1,31 +1,31 @@
 """Sound cues and the beepers that play them.
 
 A beeper plays a cue by name and never blocks or raises because of the audio system. When
-sound cannot work (no player program, no playsound3, a missing file, a player that fails), the
-beeper goes quiet for good and keeps one notice for the app to show, once, via `take_problem`.
+sound cannot work (no player program, no playsound3, a player whose probe never answers, a
+missing file, a player that fails or never ends), the beeper goes quiet for good and keeps one
+notice for the app to show, once, via `take_problem`; its `state` says what can be heard now.
 
-Nothing happens at import time: playsound3 is imported by `prepare` (the session calls it during
-the briefing) or else on the first `play`, because its import probes for player programs (tens
-of milliseconds) and can raise.
+Nothing happens at import time: playsound3 is imported by `prepare`, in a thread of its own and
+within a time limit, because its import probes for player programs (tens of milliseconds, and
+for good if a player hangs) and can raise (see coach.sound_loader).
 """
 
 from __future__ import annotations
 
 import contextlib
-import logging
-import os
 import signal
 import subprocess
-import sys
+import threading
 import time
-import types
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from coach.paths import sounds_dir
 from coach.session import Event, EventKind
+from coach.sound_loader import Probes, ProbeTimeout, load_playsound3
 
 if TYPE_CHECKING:
     from playsound3.playsound3 import Sound
@@ -41,16 +41,25 @@ CUE_MEANING: dict[str, str] = {
     "finish": "the routine is finished",
 }
 
-NO_PLAYER = (
-    "Sound is off: no audio player found "
+OFF = "Sound is off: "
+"""How every notice of a failed beeper begins."""
+NO_PLAYER_REASON = (
+    "no audio player found "
     "(install gstreamer1.0-plugins-base-apps, ffmpeg, or alsa-utils and mpg123)"
 )
+NO_PLAYER = OFF + NO_PLAYER_REASON
 """The notice when playsound3 finds no player program."""
 
 _OFF_VALUES = frozenset({"off", "0", "false", "no"})
 
+PROBE_SECONDS = 3.0
+"""How long loading the player may take (its probes take tens of milliseconds) before sound
+goes off as not answering."""
 MAX_SOUNDING = 8
 """More cues than this still sounding at once means the player hangs: sound goes off."""
+HUNG_SECONDS = 5.0
+"""A player still sounding this long after it started (the longest cue lasts about a second)
+hangs: at the next cue it is killed and sound goes off."""
 STOP_SECONDS = 0.5
 """How long `close` lets stopped players end before it kills them."""
 WAIT_SECONDS = 10.0
@@ -73,6 +82,27 @@ def check_cue(cue: str) -> None:
         raise ValueError(f"unknown cue {cue!r}; cues are {', '.join(CUES)}")
 
 
+@dataclass(frozen=True)
+class SoundState:
+    """What the person can hear now, for a status line and for the mute key.
+
+    `on`: cues play. `starting`: the player is still being loaded (a cue due now is left out).
+    `muted`: the person turned sound off, and can turn it on. `off`: sound cannot be turned
+    on; `why` is the reason in full (as the notice said it) and `words` the same in a few words.
+    """
+
+    kind: Literal["on", "starting", "muted", "off"]
+    why: str = ""
+    words: str = ""
+
+    @property
+    def label(self) -> str:
+        """A few words for a status line: "sound on", "sound muted", "sound off: no player"."""
+        if self.kind == "off":
+            return f"sound off: {self.words}" if self.words else "sound off"
+        return f"sound {self.kind}"
+
+
 class Beeper(Protocol):
     """What the app needs from a sound player.
 
@@ -84,6 +114,11 @@ class Beeper(Protocol):
     muted: bool
     problem: str | None
 
+    @property
+    def state(self) -> SoundState:
+        """What can be heard now."""
+        ...
+
     def play(self, cue: str) -> None:
         """Start the cue and return at once; do nothing when muted."""
         ...
@@ -92,8 +127,9 @@ class Beeper(Protocol):
         """The notice the first time it is asked for after a failure; None otherwise."""
         ...
 
-    def prepare(self) -> None:
-        """Get ready to play (load the player) before the first cue is due."""
+    def prepare(self, settled: Callable[[], None] | None = None) -> None:
+        """Start getting ready to play (loading the player) and return at once. When that ends
+        (ready, or sound has gone off), call `settled`, from whatever thread did the work."""
         ...
 
     def close(self) -> None:
@@ -104,8 +140,25 @@ class Beeper(Protocol):
 class NoticeOnce:
     """The one-notice bookkeeping shared by the beepers."""
 
+    muted: bool = False
     problem: str | None = None
+    problem_words: str | None = None  # the problem in a few words, for a status line
     _told: bool = False
+
+    @property
+    def ready(self) -> bool:
+        """False while the player is still being loaded."""
+        return True
+
+    @property
+    def state(self) -> SoundState:
+        """What can be heard now: off for a problem, else muted, starting or on."""
+        if self.problem:
+            why = self.problem.removeprefix(OFF)
+            return SoundState("off", why, self.problem_words or "player failed")
+        if self.muted:
+            return SoundState("muted")
+        return SoundState("on" if self.ready else "starting")
 
     def take_problem(self) -> str | None:
         """The notice the first time it is asked for after a failure; None otherwise."""
@@ -114,8 +167,8 @@ class NoticeOnce:
         self._told = True
         return self.problem
 
-    def prepare(self) -> None:
-        """Nothing to get ready."""
+    def prepare(self, settled: Callable[[], None] | None = None) -> None:
+        """Nothing to get ready, so nothing will change: `settled` is never called."""
 
 
 class NullBeeper(NoticeOnce):
@@ -134,21 +187,45 @@ class NullBeeper(NoticeOnce):
 class PlaysoundBeeper(NoticeOnce):
     """Plays cues with playsound3, in the background, from the calling thread.
 
-    Call `prepare` and `play` from the app's event-loop thread, after the first frame: the first
-    of them imports playsound3. Each play starts a player process and returns; finished players
-    are forgotten on the next play, and `close` stops the ones still sounding. Players are
-    started without playsound3's hook that ends them with their parent (see
-    `_plain_player_start`): a cue is a second at most, and `close` stops them on the way out.
+    `prepare` loads playsound3 in a thread of its own, within `probe_seconds`; call `play` from
+    one long-lived thread (the app's event loop), since a player started from a thread that
+    ends can be ended with it. Until the player is loaded, cues are left out; past the time
+    limit sound goes off ("... did not answer") and the probe is killed. Each play starts a
+    player process and returns; finished players are forgotten on the next play, a player
+    still going HUNG_SECONDS after it started is killed at the next cue, and `close` stops the
+    ones still sounding. Players are started without playsound3's hook that ends them with
+    their parent (see coach.sound_loader): a cue is a second at most, and `close` stops them
+    on the way out.
 
     Any failure switches the beeper off for good and sets `problem`; later plays do nothing.
+    `now` is the clock that ages players (a test passes a fake one); the probe time limit is
+    always real time, since it bounds real processes.
     """
 
-    def __init__(self, sounds: Path | None = None) -> None:
+    def __init__(
+        self,
+        sounds: Path | None = None,
+        *,
+        probe_seconds: float = PROBE_SECONDS,
+        now: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.muted = False
         self._sounds = sounds
+        self._probe_seconds = probe_seconds
+        self._now = now
         self._playsound3: ModuleType | None = None
         self._playing: list[Sound] = []
+        self._started: dict[int, float] = {}  # when each Sound still kept started, by id
         self._stopped: set[int] = set()  # ids of the Sounds we stopped ourselves
+        self._probes: Probes | None = None
+        self._waiting: list[Callable[[], None]] = []  # called once loading has settled
+        self._lock = threading.Lock()
+        self.settled = threading.Event()
+        """Set once loading has ended: the player is ready, or sound is off."""
+
+    @property
+    def ready(self) -> bool:
+        return self._playsound3 is not None
 
     @property
     def sounding(self) -> int:
@@ -156,28 +233,65 @@ class PlaysoundBeeper(NoticeOnce):
         self._reap()
         return len(self._playing)
 
+    def prepare(self, settled: Callable[[], None] | None = None) -> None:
+        """Start loading the player in the background, so the first cue is on time, and return
+        at once. `settled` is called, from the loading thread, once the player is ready or
+        sound has gone off; never if that had happened already. Loads even while muted, so
+        turning sound on later finds the player ready."""
+        with self._lock:
+            if self.settled.is_set() or self.problem:
+                return
+            if settled is not None:
+                self._waiting.append(settled)
+            if self._probes is not None:  # already loading
+                return
+            self._probes = probes = Probes(time.monotonic() + self._probe_seconds)
+        threading.Thread(
+            target=self._watch_loading, args=(probes,), name="coach-sound-watch", daemon=True
+        ).start()
+
+    def wait_ready(self) -> bool:
+        """Block until loading has ended (at most the time limit and a second); True when the
+        player is ready. Never from the event loop: for `coach sounds`, benchmarks and tests."""
+        if self.problem:
+            return False
+        self.prepare()
+        self.settled.wait(self._probe_seconds + 1)
+        return self.ready and not self.problem
+
     def play(self, cue: str) -> None:
-        """Start the cue and return at once; do nothing when muted or off."""
+        """Start the cue and return at once; do nothing when muted or off, or while the player
+        is being loaded. Without `prepare` first, the first play loads the player and waits
+        for it (within the time limit): that is for `coach sounds`, never for the app."""
         path = cue_path(cue, self._sounds)
         if self.muted or self.problem:
             return
         if not path.is_file():
-            self._fail(f"missing sound file {path.name}")
+            self._fail(f"missing sound file {path.name}", "sound file missing")
             return
-        playsound3 = self._playsound3 or self._load()
+        playsound3 = self._playsound3
         if playsound3 is None:
-            return
+            if self._probes is not None or not self.wait_ready():
+                return  # still loading (this cue is left out), or sound is off
+            playsound3 = self._playsound3
+            if playsound3 is None:
+                return
         self._reap()
         if self.problem:
             return
-        if len(self._playing) >= MAX_SOUNDING:
+        now = self._now()
+        hung = any(now - self._started.get(id(s), now) >= HUNG_SECONDS for s in self._playing)
+        if hung or len(self._playing) >= MAX_SOUNDING:
             self._fail("the audio player does not finish its cues")
-            self._stop()
+            self._kill()
             return
         try:
-            self._playing.append(playsound3.playsound(str(path), block=False))
+            sound = playsound3.playsound(str(path), block=False)
         except Exception as exc:
             self._fail(_reason(exc))
+            return
+        self._playing.append(sound)
+        self._started[id(sound)] = now
 
     def wait(self) -> None:
         """Block until every cue still sounding has finished, for at most WAIT_SECONDS.
@@ -201,10 +315,13 @@ class PlaysoundBeeper(NoticeOnce):
         self._reap()
 
     def close(self) -> None:
-        """Stop any cue still sounding and see its player gone. Safe to call more than once.
-
-        A player that does not end within STOP_SECONDS of being asked is killed.
-        """
+        """Stop any cue still sounding and see its player gone, and kill a player probe still
+        running. Safe to call more than once, from the event loop: it waits STOP_SECONDS at
+        most for a stopped player to end before it kills it, and never for the loading."""
+        with self._lock:
+            probes = self._probes
+        if probes is not None:
+            probes.close()
         stopped = self._stop()
         until = time.monotonic() + STOP_SECONDS
         for sound in stopped:
@@ -227,34 +344,51 @@ class PlaysoundBeeper(NoticeOnce):
             sound.stop()
         return stopped
 
-    def _load(self) -> ModuleType | None:
-        # Importing playsound3 runs each backend's check (gst-play-1.0, aplay + mpg123, ffplay,
-        # afplay, ...) and picks DEFAULT_BACKEND, or takes PLAYSOUND3_BACKEND as given. With no
-        # player it logs a warning and sets DEFAULT_BACKEND to None; a NullHandler keeps that
-        # warning off the screen, since the notice says the same.
-        logger = logging.getLogger("playsound3")
-        if not logger.handlers:
-            logger.addHandler(logging.NullHandler())
+    def _kill(self) -> None:
+        """Kill every player still sounding, without waiting: they hang."""
+        for sound in self._playing:
+            if sound.is_alive():
+                self._stopped.add(id(sound))
+                with contextlib.suppress(OSError):
+                    kill = getattr(sound.subprocess, "kill", sound.subprocess.terminate)
+                    kill()
+
+    def _watch_loading(self, probes: Probes) -> None:
+        """In a thread of its own: load in another thread, and give up on it at the deadline
+        (a probe still running is killed; one stuck elsewhere is left, as a daemon thread)."""
+        loader = threading.Thread(
+            target=self._load, args=(probes,), name="coach-sound-load", daemon=True
+        )
+        loader.start()
+        loader.join(max(0.0, probes.deadline - time.monotonic()))
+        if loader.is_alive():
+            self._fail(f"{probes.program or 'the audio player check'} did not answer", SLOW)
+            probes.close()
+        with self._lock:
+            self.settled.set()
+            waiting, self._waiting = self._waiting, []
+        for settled in waiting:
+            settled()
+
+    def _load(self, probes: Probes) -> None:
+        """In the loading thread: import playsound3, probing for players within the limit."""
         try:
-            _defer_url_support()
-            import playsound3
+            playsound3 = load_playsound3(probes)
         except ImportError:
-            self._fail("playsound3 is not installed")
-            return None
+            self._fail("playsound3 is not installed", "playsound3 missing")
+            return
+        except ProbeTimeout as exc:
+            self._fail(f"{exc.program} did not answer", SLOW)
+            return
         except Exception as exc:
             self._fail(f"the audio player check failed ({_reason(exc)})")
-            return None
+            return
         if playsound3.DEFAULT_BACKEND is None:
-            self.problem = NO_PLAYER
-            return None
-        _plain_player_start(playsound3)
-        self._playsound3 = playsound3
-        return playsound3
-
-    def prepare(self) -> None:
-        """Load the player now (it takes tens of milliseconds), so the first cue is on time."""
-        if self._playsound3 is None and self.problem is None and not self.muted:
-            self._load()
+            self._fail(NO_PLAYER_REASON, "no player")
+            return
+        with self._lock:
+            if self.problem is None:
+                self._playsound3 = playsound3
 
     def _reap(self) -> None:
         """Forget players that have finished; a player that exited with an error means off."""
@@ -263,6 +397,7 @@ class PlaysoundBeeper(NoticeOnce):
             if sound.is_alive():
                 still.append(sound)
                 continue
+            self._started.pop(id(sound), None)
             # Popen-like: a positive exit status is the player's own error (no device, bad
             # file); a negative one is a signal, which is a failure unless we stopped it.
             status = sound.subprocess.poll()
@@ -274,60 +409,15 @@ class PlaysoundBeeper(NoticeOnce):
                 self._fail(f"the audio player was killed ({_signal_name(-status)})")
         self._playing = still
 
-    def _fail(self, reason: str) -> None:
-        if self.problem is None:
-            self.problem = f"Sound is off: {reason}"
+    def _fail(self, reason: str, words: str = "player failed") -> None:
+        with self._lock:
+            if self.problem is None:
+                self.problem = OFF + reason
+                self.problem_words = words
 
 
-def _defer_url_support() -> None:
-    """Load `urllib.request` only if something uses it.
-
-    playsound3 imports it at the top for sounds given as web addresses, which coach never
-    plays, and it brings `http.client` and the `email` package along: 2.4 MB of the coach's
-    memory for nothing. A stand-in takes its place until one of its names is first used; it
-    then loads the real module and hands over.
-    """
-    import importlib.util
-    import urllib
-
-    name = "urllib.request"
-    if name in sys.modules:
-        return
-    spec = importlib.util.find_spec(name)
-    if spec is not None:
-        stand_in = _LoadOnUse(name)
-        stand_in.__spec__ = spec  # the import system reads it; reading it loads nothing
-        sys.modules[name] = stand_in
-        urllib.request = stand_in  # what the import would set
-
-
-class _LoadOnUse(types.ModuleType):
-    """A module's place in `sys.modules`, holding nothing until a name is looked up in it."""
-
-    def __getattr__(self, attr: str) -> Any:
-        if attr.startswith("__"):  # probes such as __path__ or __file__: no need to load
-            raise AttributeError(attr)
-        import importlib
-        import urllib
-
-        name = self.__name__
-        if sys.modules.get(name) is self:
-            del sys.modules[name]
-        real = importlib.import_module(name)
-        setattr(urllib, name.rpartition(".")[2], real)
-        self.__dict__.update(real.__dict__)
-        return getattr(real, attr)
-
-
-def _plain_player_start(playsound3: ModuleType) -> None:
-    """Start players with a plain spawn. On Unix playsound3 asks the kernel to end a player when
-    coach dies, through a hook that runs in the child; any such hook turns the spawn into a full
-    fork of this process, about 7 ms instead of 0.3 ms, which lands every cue late. Our cues last
-    a second at most and `close` stops the players on the way out, so the hook is not needed."""
-    module = getattr(playsound3, "playsound3", None)
-    current = getattr(module, "get_platform_specific_kwds", None)
-    if os.name != "nt" and callable(current) and "preexec_fn" in current():
-        module.get_platform_specific_kwds = dict  # type: ignore[union-attr]
+SLOW = "player not answering"
+"""The few words for a player whose probe did not answer in time."""
 
 
 def _signal_name(number: int) -> str:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import asyncio
+import shutil
 import sys
 from pathlib import Path
 
@@ -203,12 +205,12 @@ async def test_mute_key_toggles_sound(clock: FakeClock, short_entry: RoutineEntr
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter", "m")
         assert beeper.muted
-        assert "sound off" in str(app.screen.query_one("#top").render())
+        assert "sound muted (m)" in str(app.screen.query_one("#top").render())
         await advance(pilot, clock, 5)
         assert beeper.played == []
         await pilot.press("m")
         await advance(pilot, clock, 1)
-        assert not beeper.muted and "sound on" in str(app.screen.query_one("#top").render())
+        assert not beeper.muted and "sound on (m)" in str(app.screen.query_one("#top").render())
 
 
 async def test_mute_key_cannot_turn_on_sound_the_environment_turned_off(
@@ -221,7 +223,7 @@ async def test_mute_key_cannot_turn_on_sound_the_environment_turned_off(
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter", "m")
         assert app.beeper.muted
-        assert "sound off" in str(app.screen.query_one("#top").render())
+        assert top_line(pilot) == "Short test routine  ·  sound off: COACH_SOUND is 'off'"
         assert notices == ["Sound stays off: COACH_SOUND is 'off'."]
 
 
@@ -246,6 +248,82 @@ async def test_no_audio_player_one_notice_and_the_session_completes(
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen) and app.screen.result.completed
     assert notices == [NO_PLAYER]
+
+
+def top_line(pilot: Pilot[int]) -> str:
+    return str(pilot.app.screen.query_one("#top").render())
+
+
+@pytest.fixture
+def empty_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """PATH is one empty folder, and playsound3 probes it afresh when next imported."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    monkeypatch.setenv("PATH", str(folder))
+    monkeypatch.delenv("PLAYSOUND3_BACKEND", raising=False)
+    for name in [m for m in sys.modules if m.startswith("playsound3")]:
+        monkeypatch.delitem(sys.modules, name)
+    return folder
+
+
+async def loaded(pilot: Pilot[int], beeper: PlaysoundBeeper) -> None:
+    """Let the player finish loading (or give up) and the screen hear of it."""
+    assert await asyncio.to_thread(beeper.settled.wait, 10), "the player never finished loading"
+    await pilot.pause()
+
+
+async def test_with_no_audio_player_the_screen_says_sound_is_off(
+    clock: FakeClock,
+    short_entry: RoutineEntry,
+    empty_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    notices: list[str] = []
+    monkeypatch.setattr(SessionScreen, "notify", lambda self, msg, **kw: notices.append(msg))
+    beeper = PlaysoundBeeper()
+    app = make_app(clock=clock, beeper=beeper, routine=short_entry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot, beeper)
+        # Already during the briefing: the notice and the top line agree.
+        assert notices == [NO_PLAYER]
+        assert top_line(pilot) == "Short test routine  ·  sound off: no player"
+        await pilot.press("enter", "m")
+        assert not beeper.muted
+        assert notices[1:] == [f"Sound stays off: {NO_PLAYER.removeprefix('Sound is off: ')}."]
+        await advance(pilot, clock, 2)
+        assert top_line(pilot) == "Short test routine  ·  sound off: no player"
+        assert len(notices) == 2
+
+
+async def test_a_player_probe_that_never_answers_leaves_the_screen_running(
+    clock: FakeClock,
+    short_entry: RoutineEntry,
+    empty_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    started = tmp_path / "probe-started"
+    probe = empty_path / "gst-play-1.0"
+    sleep = shutil.which("sleep") or "/bin/sleep"
+    probe.write_text(f"#!/bin/sh\necho $$ > '{started}'\nexec '{sleep}' 1000\n")
+    probe.chmod(0o755)
+    notices: list[str] = []
+    monkeypatch.setattr(SessionScreen, "notify", lambda self, msg, **kw: notices.append(msg))
+    beeper = PlaysoundBeeper(probe_seconds=0.2)
+    app = make_app(clock=clock, beeper=beeper, routine=short_entry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert top_line(pilot) == "Short test routine  ·  sound starting (m)"
+        await pilot.press("enter")
+        await advance(pilot, clock, 4)  # the 3-2-1 cues fall due while the probe hangs
+        assert word(pilot) == "GET READY" and count(pilot) == "1"
+        await loaded(pilot, beeper)
+        assert started.exists()
+        assert notices == ["Sound is off: gst-play-1.0 did not answer"]
+        assert top_line(pilot) == "Short test routine  ·  sound off: player not answering"
+        await advance(pilot, clock, 1.5)
+        assert word(pilot) == "LIFT"
+        assert len(notices) == 1
 
 
 async def test_the_session_bars_keep_no_clock_of_their_own(

@@ -47,6 +47,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("history store", ["coach.history.sqlite", "coach.history.export"]),
     ("resume", ["coach.resume"]),
     ("history views and recorder", ["coach.history_view", "coach.recorder"]),
+    ("sound loading", ["coach.sound_loader"]),
     ("sound and voice", ["coach.sound", "coach.voice"]),
     ("runner", ["coach.runner"]),
     ("testing", ["coach.testing"]),

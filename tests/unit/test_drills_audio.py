@@ -1,4 +1,5 @@
-"""Fault drills for sound: no player, a player that hangs, a player that fails.
+"""Fault drills for sound: no player, a player that hangs, a player that fails, a player whose
+probe never answers.
 
 The real PlaysoundBeeper runs real stand-in player scripts found on PATH, driven by the session
 runner as every front end drives it. Whatever the player
@@ -8,11 +9,14 @@ still finishes, and no player process outlives the beeper's `close`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import shutil
 import signal
+import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +29,7 @@ from coach.history.sqlite import MemoryStore
 from coach.routine import RoutineEntry
 from coach.routine_yaml import parse_routine
 from coach.runner import SessionRunner
-from coach.sound import CUES, NO_PLAYER, PlaysoundBeeper
+from coach.sound import CUES, NO_PLAYER, PlaysoundBeeper, SoundState
 from coach.testing import FakeClock
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="stand-in players are shell scripts")
@@ -71,6 +75,27 @@ def hanging(pids: Path, ignore_term: bool = False, ready: Path | None = None) ->
     trap = "trap '' TERM\n" if ignore_term else ""
     tell = f"echo $$ > '{ready}'\n" if ready else ""
     return f"{trap}echo $$ >> '{pids}'\n{tell}exec '{SLEEP}' 1000\n"
+
+
+def add_silent_probe(bin_dir: Path, probing: Path) -> None:
+    """A player whose version probe never answers: it writes its process id to `probing` (a
+    FIFO) and then waits for good. Asked to play, it plays at once."""
+    script = bin_dir / "gst-play-1.0"
+    script.write_text(
+        "#!/bin/sh\n"
+        f"case \"$1\" in --version|-version) echo $$ > '{probing}'; exec '{SLEEP}' 1000 ;; esac\n"
+        "exit 0\n"
+    )
+    script.chmod(0o755)
+
+
+def returns(work: Callable[[], object], what: str) -> None:
+    """Run `work` and check it came back instead of waiting on the player: run in a thread, so
+    a call that hangs fails the test (after 10 s, a bound for a hang) instead of stalling it."""
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    thread.join(10)
+    assert not thread.is_alive(), f"{what} waited for the player"
 
 
 def listen(fifo: Path) -> int:
@@ -130,11 +155,22 @@ def play_all(beeper: PlaysoundBeeper, cues: list[str]) -> list[str]:
 
 
 def gone(pid: int) -> bool:
+    """The process has ended (a zombie left to a parent that no longer waits counts as ended)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return True
+    with contextlib.suppress(OSError):
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rpartition(")")[2].split()[0] == "Z"
     return False
+
+
+def read_all(fd: int) -> None:
+    """Read from `fd` until it ends, throwing the bytes away."""
+    with contextlib.suppress(OSError):
+        while os.read(fd, 65536):
+            pass
 
 
 def assert_all_stopped(sounds: list[Any], pids: Path | None = None) -> None:
@@ -336,6 +372,8 @@ def run_whole_session(beeper: PlaysoundBeeper) -> list[str]:
     notices: list[str] = []
     runner.subscribe(lambda update: notices.extend(notice.text for notice in update.notices))
     runner.prepare()
+    # The player loads in the background while the briefing is read; a person takes longer.
+    assert beeper.settled.wait(10), "the player never finished loading"
     runner.begin()
     for _ in range(20):
         if runner.finished:
@@ -384,7 +422,8 @@ def test_players_start_with_a_plain_spawn_and_prepare_loads_early(
 ) -> None:
     add_player(bin_dir, hanging(pids))
     beeper = PlaysoundBeeper()
-    beeper.prepare()
+    beeper.prepare()  # loads in the background
+    assert beeper.wait_ready()
     module = sys.modules["playsound3.playsound3"]
     # no hook in the child: the spawn does not copy this whole process
     assert "preexec_fn" not in module.get_platform_specific_kwds()
@@ -393,3 +432,146 @@ def test_players_start_with_a_plain_spawn_and_prepare_loads_early(
     assert beeper.sounding == 1
     beeper.close()
     assert beeper.sounding == 0
+
+
+# --------------------------------------------------------------- (d) a probe that never answers
+
+SLOW_PROBE = "Sound is off: gst-play-1.0 did not answer"
+
+
+def drill_runner(beeper: PlaysoundBeeper, clock: FakeClock) -> tuple[SessionRunner, list[str]]:
+    entry = RoutineEntry("drill", Path("drill.yaml"), parse_routine(ROUTINE))
+    runner = SessionRunner(entry, clock=clock, beeper=beeper, history=FixedHistory(MemoryStore()))
+    notices: list[str] = []
+    runner.subscribe(lambda update: notices.extend(notice.text for notice in update.notices))
+    return runner, notices
+
+
+def test_a_probe_that_never_answers_holds_up_nothing_and_is_one_notice(
+    bin_dir: Path, tmp_path: Path
+) -> None:
+    probing = tmp_path / "probing"
+    fd = listen(probing)
+    add_silent_probe(bin_dir, probing)
+    clock = FakeClock()
+    beeper = PlaysoundBeeper(probe_seconds=0.2)
+    runner, notices = drill_runner(beeper, clock)
+    returns(runner.prepare, "prepare")
+    probe = heard(fd)
+    assert not gone(probe), "prepare came back only once the probe had ended"
+    assert runner.sound_state == SoundState("starting")
+
+    def first_cues() -> None:  # the 3-2-1 ticks, while the player is still being loaded
+        runner.begin()
+        for _ in range(3):
+            clock.advance(1)
+            runner.tick()
+
+    returns(first_cues, "a cue")
+    assert runner.view().step.phase == "ready" and not runner.finished
+
+    assert beeper.settled.wait(10), "loading never gave up on the probe"
+    assert gone(probe), "the probe is still running past the time limit"
+    assert runner.sound_state == SoundState(
+        "off", "gst-play-1.0 did not answer", "player not answering"
+    )
+    for _ in range(20):
+        if runner.finished:
+            break
+        clock.advance(1)
+        runner.tick()
+    assert runner.result is not None and runner.result.completed
+    assert notices == [SLOW_PROBE]
+    assert runner.toggle_mute().text == "Sound stays off: gst-play-1.0 did not answer."
+    returns(beeper.close, "close")
+
+
+def test_close_kills_a_probe_that_never_answers(bin_dir: Path, tmp_path: Path) -> None:
+    probing = tmp_path / "probing"
+    fd = listen(probing)
+    add_silent_probe(bin_dir, probing)
+    beeper = PlaysoundBeeper(probe_seconds=600)  # the limit is far off: only close ends it
+    returns(beeper.prepare, "prepare")
+    probe = heard(fd)
+    returns(beeper.close, "close")
+    assert beeper.settled.wait(10), "the loading thread is still waiting on the probe"
+    assert gone(probe)
+    beeper.play("go")  # closed: nothing to play, and no new probe
+    assert beeper.sounding == 0
+
+
+def test_a_player_that_never_ends_is_killed_at_the_next_cue(
+    bin_dir: Path, started: Spy, pids: Path
+) -> None:
+    fd = listen(pids.with_name("ready"))
+    add_player(bin_dir, hanging(pids, ignore_term=True, ready=pids.with_name("ready")))
+    sounds = started()
+    clock = FakeClock()
+    beeper = PlaysoundBeeper(now=clock.now)
+    beeper.play("finish")
+    assert heard(fd) == sounds[0].subprocess.pid
+    clock.advance(coach.sound.HUNG_SECONDS)
+    beeper.play("go")
+    assert beeper.take_problem() == "Sound is off: the audio player does not finish its cues"
+    assert len(sounds) == 1  # the next cue is not played: sound is off
+    assert sounds[0].subprocess.wait(timeout=10) == -signal.SIGKILL  # killed, not left to exit
+    assert_all_stopped(sounds, pids)
+    beeper.close()
+
+
+def test_sigterm_ends_coach_run_at_once_while_a_probe_never_answers(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    """The real `coach run`, in a terminal of its own, with a player whose probe never answers
+    and no time limit in sight: SIGTERM ends it within 2 s, and the probe goes with it."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    probing = tmp_path / "probing"
+    fd = listen(probing)
+    add_silent_probe(bin_dir, probing)
+    root = Path(coach.__file__).resolve().parents[1]
+    env = {
+        **os.environ,
+        "PATH": str(bin_dir),
+        "PYTHONPATH": str(root),
+        "TERM": "xterm-256color",
+        "COACH_SOUND": "on",
+    }
+    env.pop("PLAYSOUND3_BACKEND", None)
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "coach", "run", "low-back", "--data-dir", str(data_dir)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        cwd=tmp_path,
+        start_new_session=True,
+    )
+    os.close(slave)
+    # Keep the terminal drained, as a terminal would be: a full one would block the app.
+    drain = threading.Thread(target=read_all, args=(master,), daemon=True)
+    drain.start()
+    try:
+        readable, _, _ = select.select([fd], [], [], 30)  # a bound for a coach that never starts
+        assert readable, "the coach never probed for a player"
+        probe = int(os.read(fd, 64).split()[0])
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=2)  # the requirement itself: within 2 s of SIGTERM
+        except subprocess.TimeoutExpired:
+            pytest.fail("coach run did not end within 2 s of SIGTERM")
+        assert process.returncode == 128 + signal.SIGTERM
+        assert gone(probe), "the player probe outlived the coach"
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+        os.close(master)
+        os.close(fd)

@@ -14,6 +14,7 @@ from coach.routine import RoutineEntry
 from coach.routine_yaml import parse_routine
 from coach.runner import SessionRunner, Update, drive
 from coach.session import Event, EventKind
+from coach.sound import NO_PLAYER, SoundState
 from coach.testing import FakeClock, RecordingBeeper
 
 ROUTINE = """\
@@ -191,6 +192,25 @@ def test_mute_silences_cues_and_the_speaker_and_cannot_undo_sound_turned_off() -
     assert h2.beeper.played == []
     assert h2.runner.toggle_mute().text == "Sound on"
     assert not speaker.muted
+
+
+def test_the_sound_state_is_what_can_be_heard_and_mute_cannot_turn_on_a_failed_player() -> None:
+    h = Harness()
+    assert h.runner.sound_state == SoundState("on")
+    assert h.runner.toggle_mute().text == "Sound off"
+    assert h.runner.sound_state == SoundState("muted")
+    assert h.runner.toggle_mute().text == "Sound on"
+    failed = Harness()
+    failed.beeper.problem = NO_PLAYER
+    failed.beeper.problem_words = "no player"
+    off = SoundState("off", NO_PLAYER.removeprefix("Sound is off: "), "no player")
+    assert failed.runner.sound_state == off and off.label == "sound off: no player"
+    notice = failed.runner.toggle_mute()
+    assert notice.text == f"Sound stays off: {off.why}."
+    assert not failed.beeper.muted and failed.runner.sound_state == off
+    env = Harness(sound_off="COACH_SOUND is 'off'")
+    env.beeper.muted = True
+    assert env.runner.sound_state.label == "sound off: COACH_SOUND is 'off'"
 
 
 class SilentSpeaker:

@@ -222,8 +222,8 @@ class SessionScreen(Screen[SessionResult]):
             return
         if update.moved:
             self.query_one("#brief-body", Static).update(self._briefing_text())
+        self._update_top()  # the sound or history state may have changed, briefing or not
         if self.runner.started:
-            self._update_top()
             self._draw()
             self._arm()
 
@@ -330,8 +330,11 @@ class SessionScreen(Screen[SessionResult]):
         return text
 
     def _update_top(self) -> None:
-        sound = "sound off (m)" if self.runner.muted else "sound on (m)"
-        top = Text.assemble((self.entry.routine.title, "bold"), "  ·  ", (sound, "dim"))
+        sound = self.runner.sound_state
+        # "(m)" only where the key changes what is heard; when off, it says why instead.
+        label = sound.label if sound.kind == "off" else f"{sound.label} (m)"
+        style = "bold" if sound.kind == "off" else "dim"
+        top = Text.assemble((self.entry.routine.title, "bold"), "  ·  ", (label, style))
         if not self.runner.history_saved:
             top.append("  ·  history not saved", style="bold")
         if self._set("top", top.plain):
