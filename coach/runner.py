@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from coach.clock import Clock
+from coach.cues import cue_for
 from coach.history.model import HistoryAccess
 from coach.plan import Plan, Step, build_plan
 from coach.recorder import SessionRecorder
 from coach.routine import RoutineEntry
 from coach.session import Event, EventKind, Session, SessionView, SetTally
-from coach.sound import Beeper, SoundState, cue_for
+from coach.sound import Beeper, SoundState
 
 Severity = Literal["information", "warning", "error"]
 

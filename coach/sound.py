@@ -13,19 +13,23 @@ for good if a player hangs) and can raise (see coach.sound_loader).
 from __future__ import annotations
 
 import contextlib
-import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from coach.paths import sounds_dir
-from coach.session import Event, EventKind
-from coach.sound_loader import Probes, ProbeTimeout, load_playsound3
+from coach.sound_loader import (
+    Probes,
+    ProbeTimeout,
+    failure_reason,
+    load_playsound3,
+    signal_name,
+)
 
 if TYPE_CHECKING:
     from playsound3.playsound3 import Sound
@@ -288,7 +292,7 @@ class PlaysoundBeeper(NoticeOnce):
         try:
             sound = playsound3.playsound(str(path), block=False)
         except Exception as exc:
-            self._fail(_reason(exc))
+            self._fail(failure_reason(exc))
             return
         self._playing.append(sound)
         self._started[id(sound)] = now
@@ -381,7 +385,7 @@ class PlaysoundBeeper(NoticeOnce):
             self._fail(f"{exc.program} did not answer", SLOW)
             return
         except Exception as exc:
-            self._fail(f"the audio player check failed ({_reason(exc)})")
+            self._fail(f"the audio player check failed ({failure_reason(exc)})")
             return
         if playsound3.DEFAULT_BACKEND is None:
             self._fail(NO_PLAYER_REASON, "no player")
@@ -406,7 +410,7 @@ class PlaysoundBeeper(NoticeOnce):
             if status is not None and status > 0:
                 self._fail(f"the audio player failed (exit status {status})")
             elif status is not None and status < 0 and not ours:
-                self._fail(f"the audio player was killed ({_signal_name(-status)})")
+                self._fail(f"the audio player was killed ({signal_name(-status)})")
         self._playing = still
 
     def _fail(self, reason: str, words: str = "player failed") -> None:
@@ -418,41 +422,3 @@ class PlaysoundBeeper(NoticeOnce):
 
 SLOW = "player not answering"
 """The few words for a player whose probe did not answer in time."""
-
-
-def _signal_name(number: int) -> str:
-    try:
-        return signal.Signals(number).name
-    except ValueError:
-        return f"signal {number}"
-
-
-def _reason(exc: Exception) -> str:
-    """A short reason for a notice."""
-    if isinstance(exc, OSError) and exc.filename:
-        return f"cannot run {exc.filename} ({exc.strerror})"
-    return str(exc) or type(exc).__name__
-
-
-# The one table that turns engine events into cues. When several events fall on the same
-# moment, the cue listed first wins, so a moment never plays two sounds at once.
-CUE_FOR_EVENT: tuple[tuple[EventKind, str], ...] = (
-    (EventKind.SESSION_DONE, "finish"),
-    (EventKind.SIDE_SWITCH, "switch"),
-    (EventKind.REST_STARTED, "rest"),
-    (EventKind.HOLD_DONE, "hold_done"),
-    (EventKind.REP_STARTED, "go"),
-    (EventKind.COUNTDOWN, "tick"),
-)
-TICKING_PHASES = frozenset({"ready", "rest", "switch"})
-"""Phases whose last 3, 2, 1 seconds tick; holds end with their own cue instead."""
-
-
-def cue_for(events: Sequence[Event]) -> str | None:
-    """The cue for events that happened at one moment, or None for silence."""
-    kinds = {
-        e.kind
-        for e in events
-        if e.kind is not EventKind.COUNTDOWN or e.step.phase in TICKING_PHASES
-    }
-    return next((cue for kind, cue in CUE_FOR_EVENT if kind in kinds), None)

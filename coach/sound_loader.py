@@ -18,6 +18,7 @@ import contextlib
 import errno
 import logging
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -184,3 +185,17 @@ def _plain_player_start(playsound3: ModuleType) -> None:
     current = getattr(module, "get_platform_specific_kwds", None)
     if os.name != "nt" and callable(current) and "preexec_fn" in current():
         module.get_platform_specific_kwds = dict  # type: ignore[union-attr]
+
+
+def signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def failure_reason(exc: Exception) -> str:
+    """A short reason for a notice."""
+    if isinstance(exc, OSError) and exc.filename:
+        return f"cannot run {exc.filename} ({exc.strerror})"
+    return str(exc) or type(exc).__name__

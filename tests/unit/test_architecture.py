@@ -41,7 +41,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("catalog", ["coach.catalog"]),
     ("text views", ["coach.plan_view", "coach.list_view"]),
     ("engine", ["coach.session"]),
-    ("session text", ["coach.session_text"]),
+    ("session text", ["coach.session_text", "coach.cues"]),
     ("history model", ["coach.history", "coach.history.model"]),
     ("history schema", ["coach.history.schema", "coach.history.owners"]),
     ("history store", ["coach.history.sqlite", "coach.history.export"]),

@@ -359,7 +359,7 @@ def test_builtin_routines_run_hands_free_to_the_end(name: str) -> None:
 
 
 def test_mute_and_pause_silence_cues() -> None:
-    from coach.sound import cue_for
+    from coach.cues import cue_for
     from coach.testing import RecordingBeeper
 
     session, clock = make(HOLDS)
