@@ -81,6 +81,13 @@ class Exercise(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     ] = 0.0
     sides: Literal["none", "both", "alternate"] = "none"
     first_side: Side = "left"
+    side_is: Annotated[
+        Literal["working", "lying_on", "kneeling", "leading"],
+        msgspec.Meta(
+            description="what a side names: the leg that works, the side you lie on, the knee "
+            "that is down, or the foot that leads"
+        ),
+    ] = "working"
     directions: Annotated[list[Line], msgspec.Meta(max_length=8)] = []
     rest: Annotated[
         float, msgspec.Meta(ge=0, le=600, description="seconds of rest between sets")
