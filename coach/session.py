@@ -8,6 +8,7 @@ counts ticks, draws anything or plays sound: callers read `view()` and act on th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -93,6 +94,17 @@ class SessionView:
         return min(1.0, max(0.0, 1.0 - self.remaining / self.step.seconds))
 
 
+def upcoming_index(steps: Sequence[Step], index: int) -> int:
+    """The index of what comes after step `index` (len(steps) at the end): past the rest of its
+    run of reps when it is a rep's phase, else the very next step."""
+    step = steps[index]
+    after = index + 1
+    if step.is_work:
+        while after < len(steps) and steps[after].is_work and steps[after].block == step.block:
+            after += 1
+    return after
+
+
 class Session:
     """One run through a plan, driven by an injected clock."""
 
@@ -147,9 +159,10 @@ class Session:
         return None if step.block is None else self.plan.blocks[step.block]
 
     def upcoming(self) -> Step | None:
-        """The next thing after the current block (or after this step outside a block)."""
-        block = self._block(self.current)
-        after = block.end if block is not None else self.index + 1
+        """What really comes next: the first step after this one's run of reps (reps that
+        follow each other in one set, with no rest between them), or after this step when it
+        is a get-ready, a rest, a relax or a side switch."""
+        after = upcoming_index(self.plan.steps, self.index)
         return self.plan.steps[after] if after < len(self.plan.steps) else None
 
     def remaining(self, now: float | None = None) -> float | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 from coach.durations import clock, spoken
-from coach.plan import Step
+from coach.plan import Plan, Step
 from coach.plan_view import step_label
 from coach.session import SessionView
 
@@ -28,14 +28,19 @@ def where_text(step: Step) -> str:
     return " · ".join(p for p in (*parts, step_label(step)) if p)
 
 
-def describe_upcoming(step: Step | None, current: Step) -> str:
+def describe_upcoming(plan: Plan, step: Step | None, current: Step) -> str:
+    """The Next line: what comes after `current` (`step`, from the engine's view)."""
     if step is None:
         return "Next: the finish"
     if step.phase == "rest":
-        return f"Next: rest {spoken(step.seconds or 0)}"
+        what = "relax" if step.rest_kind == "relax" else "rest"
+        return f"Next: {what} {spoken(step.seconds or 0)}"
     if step.phase == "switch":
         return f"Next: switch to the {step.side} side"
     if step.phase == "ready" or step.exercise_index != current.exercise_index:
         return f"Next: {step.exercise}"
+    if step.block is not None and step.block == current.block and step.rep is not None:
+        rep = "hold" if plan.blocks[step.block].holds else "rep"
+        return f"Next: {rep} {step.rep} of {step.reps}"
     label = step_label(step)
     return f"Next: {label}" if label else f"Next: {step.exercise}"

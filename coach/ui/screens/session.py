@@ -299,7 +299,9 @@ class SessionScreen(Screen[SessionResult]):
         )
         self.query_one("#where", Static).update(literal(where_text(step)))
         self.query_one("#cues", Static).update(self._cue_text(step, exercise, view))
-        self.query_one("#next", Static).update(literal(describe_upcoming(view.upcoming, step)))
+        self.query_one("#next", Static).update(
+            literal(describe_upcoming(self.plan, view.upcoming, step))
+        )
 
     def _cue_text(self, step: Step, exercise: Exercise, view: SessionView) -> Text:
         text = Text()
