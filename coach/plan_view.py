@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -124,6 +125,10 @@ def render_plan(entry: RoutineEntry, plan: Plan, every_step: bool = False) -> Re
                 (spoken(block_seconds), "dim"),
             )
             parts.append(head)
+            for label, words in (("Why", ex.why), ("To progress", ex.progression)):
+                if words:
+                    line = Text.assemble((f"{label}: ", "bold dim"), (words, "dim"))
+                    parts.append(Padding(line, (0, 0, 0, 3)))
             table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
             table.add_column(style="dim", justify="right")
             table.add_column()

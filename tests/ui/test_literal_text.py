@@ -173,3 +173,23 @@ def test_every_notice_is_plain_text() -> None:
                 calls.append((f"{path.name}:{node.lineno}", plain))
     assert calls, "no notices found: the scan is looking in the wrong place"
     assert [where for where, plain in calls if not plain] == []
+
+
+async def test_why_shows_while_getting_ready_and_in_the_briefing_progression_on_the_summary(
+    clock: FakeClock,
+) -> None:
+    text = HOSTILE.replace(
+        '    cues: ["[bold]knees apart[/]"]\n',
+        '    cues: ["[bold]knees apart[/]"]\n    why: "Wakes the [glutes]"\n'
+        '    progression: "Add a band [/] later"\n',
+    )
+    app = app_for(clock, RoutineEntry("why", Path("why.yaml"), parse_routine(text)))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        assert f"• {NAME}: Wakes the [glutes]" in screen_text(app)
+        await pilot.press("enter")
+        await run_for(pilot, clock, 1)
+        assert "Why: Wakes the [glutes]" in screen_text(app)
+        await run_for(pilot, clock, 200)
+        assert isinstance(app.screen, SummaryScreen)
+        assert f"• {NAME}: Add a band [/] later" in screen_text(app)

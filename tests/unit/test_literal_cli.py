@@ -97,3 +97,10 @@ def test_errors_name_what_was_typed_safely(
     assert exit_.value.code == 2
     _, err = capsys.readouterr()
     assert "bad\\x1b[2J[/]" in err and ESC not in err
+
+
+def test_plan_shows_why_and_how_to_progress(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "plan", "low-back")
+    assert code == 0
+    assert "Why: Strengthens the gluteus medius" in out
+    assert "To progress: Add a resistance band" in out

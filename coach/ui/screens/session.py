@@ -111,9 +111,11 @@ class SessionScreen(Screen[SessionResult]):
     def compose(self) -> ComposeResult:
         routine = self.entry.routine
         yield Static(id="top")
-        with VerticalScroll(id="briefing"):
-            yield Static(Text(routine.title, style="bold"), id="brief-title")
-            yield Static(self._briefing_text(), id="brief-body")
+        with Vertical(id="briefing"):
+            with VerticalScroll(id="brief-scroll"):
+                yield Static(Text(routine.title, style="bold"), id="brief-title")
+                yield Static(self._briefing_text(), id="brief-body")
+            # Below the scrolling text, so the check-in and the way on are always in sight.
             yield Static(id="brief-pain")
             yield Static("Press Enter to begin", id="brief-go")
         with Vertical(id="live"):
@@ -145,6 +147,12 @@ class SessionScreen(Screen[SessionResult]):
         if routine.equipment:
             text.append("You need  ", style="bold")
             text.append(", ".join(routine.equipment) + "\n\n")
+        if any(exercise.why for exercise in routine.exercises):
+            text.append("What each exercise is for\n", style="bold")
+            for exercise in routine.exercises:
+                text.append(f"• {exercise.name}", style="bold")
+                text.append(f": {exercise.why}\n" if exercise.why else "\n")
+            text.append("\n")
         resuming = resuming_at(self.plan, start)
         if resuming is not None:
             text.append("Resuming at ", style="bold")
@@ -316,7 +324,10 @@ class SessionScreen(Screen[SessionResult]):
             if exercise.equipment and step.phase == "ready":
                 text.append("You need: " + ", ".join(exercise.equipment) + "\n", style="dim")
             if step.phase == "ready":
-                text.append(dosage(exercise), style="dim")
+                text.append(dosage(exercise) + "\n", style="dim")
+                if exercise.why:
+                    text.append("Why: ", style="bold dim")
+                    text.append(exercise.why, style="dim")
             return text
         if step.phase == "rest":
             text.append("Rest. Breathe, shake out, and get ready for what comes next.")

@@ -42,6 +42,19 @@ def summary_table(result: SessionResult) -> Table:
     return table
 
 
+def progression_text(result: SessionResult) -> Text:
+    """How to make each exercise of the session harder, when the routine says."""
+    text = Text()
+    for exercise in result.entry.routine.exercises:
+        if exercise.progression:
+            if not text.plain:
+                text.append("To progress\n", style="bold")
+            text.append(f"• {exercise.name}: ", style="bold")
+            text.append(exercise.progression + "\n")
+    text.rstrip()
+    return text
+
+
 def planned_seconds(result: SessionResult) -> float:
     """The plan's time from where the session began (all of it, unless it was resumed)."""
     return seconds_left(result.plan, result.start_index)
@@ -88,6 +101,9 @@ class SummaryScreen(Screen[None]):
                 id="summary-time",
             )
             yield Static(summary_table(result), id="summary-table")
+            progress = progression_text(result)
+            if progress.plain:
+                yield Static(progress, id="summary-progress")
             if self.checking_in:
                 yield Static(Text("How was it? (all optional)", style="bold"), id="check-in")
                 for field_id, label in (
