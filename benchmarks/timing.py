@@ -9,7 +9,12 @@ wake-up that handled the boundary), and a thin subclass of the beeper notes when
 `gst-play-1.0` on PATH plays nothing, so the figure is the app's own delay, not the audio
 system's.
 
-Run on its own it prints JSON: python benchmarks/timing.py --seconds 60
+With `--locked` the session is saved to a history file that another program holds the write
+lock of from start to end (a second SQLite connection in `BEGIN IMMEDIATE`): the recorder's
+writer thread keeps trying while the boundaries must stay on time; at the end its writes go to
+the journal beside the file.
+
+Run on its own it prints JSON: python benchmarks/timing.py --seconds 60 [--locked]
 """
 
 from __future__ import annotations
@@ -57,10 +62,12 @@ def routine_text(seconds: float) -> tuple[str, float]:
     raise ValueError(f"no routine of {seconds} s")
 
 
-async def measure(seconds: float, data_dir: Path) -> dict[str, Any]:
+async def measure(seconds: float, data_dir: Path, locked: bool = False) -> dict[str, Any]:
+    import sqlite3
+
     from coach.clock import MonotonicClock
-    from coach.history.model import FixedHistory
-    from coach.history.sqlite import MemoryStore
+    from coach.history.model import FixedHistory, Store
+    from coach.history.sqlite import FILE_NAME, HistoryStore, MemoryStore, open_store
     from coach.routine import RoutineEntry
     from coach.routine_yaml import parse_routine
     from coach.runner import SessionRunner, drive
@@ -99,19 +106,33 @@ async def measure(seconds: float, data_dir: Path) -> dict[str, Any]:
     text, total = routine_text(seconds)
     entry = RoutineEntry("timing", Path("timing.yaml"), parse_routine(text))
     beeper = TimedBeeper()
-    runner = SessionRunner(entry, clock=clock, beeper=beeper, history=FixedHistory(MemoryStore()))
+    store: Store = MemoryStore()
+    other: sqlite3.Connection | None = None
+    if locked:
+        HistoryStore.open(data_dir / FILE_NAME).close()
+        store, _ = open_store(data_dir)  # as the app opens it
+        other = sqlite3.connect(data_dir / FILE_NAME, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+    runner = SessionRunner(entry, clock=clock, beeper=beeper, history=FixedHistory(store))
     runner.session = TimedSession(runner.plan, clock)
     runner.prepare()  # as the full screen does during the briefing
     await asyncio.to_thread(beeper.wait_ready)  # the player loads while the briefing is read
     runner.begin()
     result = await asyncio.wait_for(drive(runner), total + 5)
     beeper.close()
+    kept = result.recorder.close(0.1) if result.recorder is not None else 0
+    if other is not None:
+        other.execute("ROLLBACK")
+        other.close()
+    store.close()
     if not result.completed:
         raise RuntimeError("the session did not finish")
     if beeper.problem:
         raise RuntimeError(f"the beeper failed: {beeper.problem}")
     zero = begun[0]
     return {
+        "locked": locked,
+        "kept_in_journal": kept,
         "routine_seconds": total,
         "boundaries": [(at - zero, actual - at, phase) for at, actual, phase in boundaries],
         "cues": [
@@ -128,7 +149,9 @@ def fit_slope(points: list[tuple[float, float]]) -> float:
     return sum((x - mx) * (y - my) for x, y in points) / spread if spread else 0.0
 
 
-def figure(data: dict[str, Any], seconds: float) -> Figure:
+def figure(data: dict[str, Any], seconds: float, locked: dict[str, Any] | None = None) -> Figure:
+    """The figure; with `locked`, a second run's data taken while the history file was
+    locked, shown as one more row."""
     errors = [(at, late * 1000) for at, late, _ in data["boundaries"]]
     cues = [(at, total * 1000, call * 1000, cue) for at, total, call, cue in data["cues"]]
     if len(errors) < 4 or len(cues) < 2:
@@ -171,6 +194,19 @@ def figure(data: dict[str, Any], seconds: float) -> Figure:
             f"(starting the player process) {median(calls):.1f} ms",
         ),
     ]
+    if locked is not None:
+        late_locked = [late * 1000 for _, late, _ in locked["boundaries"]]
+        rows.append(
+            Row(
+                "boundary error while the history file is locked, max",
+                max(late_locked),
+                "ms",
+                goal=GOAL_MS,
+                goal_is_ratio=False,
+                note=f"p99 {percentile(late_locked, 0.99):.2f} ms; "
+                f"{locked['kept_in_journal']} writes kept in the journal",
+            )
+        )
     return Figure(
         2,
         "Timer accuracy (real clock, headless)",
@@ -184,11 +220,15 @@ def figure(data: dict[str, Any], seconds: float) -> Figure:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument(
+        "--locked", action="store_true", help="another program holds the history file's lock"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         os.environ.update(player_env(stand_in_player(folder / "bin")))
-        data = asyncio.run(measure(args.seconds, folder / "data"))
+        (folder / "data").mkdir()
+        data = asyncio.run(measure(args.seconds, folder / "data", locked=args.locked))
     json.dump(data, sys.stdout)
     return 0
 

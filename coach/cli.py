@@ -315,11 +315,12 @@ LATEST = 20
 
 def cmd_history(data: Path, *, every: bool, export: str | None, output: str | None) -> int:
     """The latest sessions as a table, or every session exported. A missing history file
-    means no sessions yet, and is not created."""
+    means no sessions yet, and is not created; a read-only one is read. Rows that cannot be
+    read are left out, left as they are, and counted in one line on standard error."""
     from datetime import datetime
 
     from coach.history.model import HistoryError
-    from coach.history.sqlite import FILE_NAME, HistoryStore, MemoryStore
+    from coach.history.sqlite import FILE_NAME, LOCK_WAIT, HistoryStore, MemoryStore
 
     path = data / FILE_NAME
     now = datetime.now().astimezone()
@@ -335,21 +336,31 @@ def cmd_history(data: Path, *, every: bool, export: str | None, output: str | No
         store = HistoryStore.open(path, busy_timeout=2.0)
     except HistoryError as err:
         raise UserError(f"cannot open the history: {err.reason}") from None
+    store.busy_timeout = LOCK_WAIT  # reads do not wait on a writer; housekeeping can wait
     try:
         with store:
+            if store.journal_note:
+                print(f"coach: {store.journal_note}", file=sys.stderr)
             store.mark_interrupted(now)
             if export:
                 text = _export_text(store, export)
             else:
                 total = store.count()
                 sessions = store.recent(limit=total if every else LATEST)
+            unreadable = store.unreadable(sets=bool(export))
     except HistoryError as err:
         raise UserError(str(err)) from None
+    if unreadable:
+        left_out = " and are not in the export" if export else ""
+        print(
+            f"coach: {unreadable.words()}{left_out} (left as they are in {path})",
+            file=sys.stderr,
+        )
     if export:
         _write_export(text, export, output)
         return 0
     if not sessions:
-        print("No sessions yet.")
+        print("No session can be read." if unreadable else "No sessions yet.")
         return 0
     from coach.history_view import sessions_table
 

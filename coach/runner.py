@@ -23,7 +23,7 @@ from coach.clock import Clock
 from coach.cues import cue_for
 from coach.history.model import HistoryAccess
 from coach.plan import Plan, Step, build_plan
-from coach.recorder import SessionRecorder
+from coach.recorder import CLOSE_WAIT, SessionRecorder
 from coach.routine import RoutineEntry
 from coach.session import Event, EventKind, Session, SessionView, SetTally
 from coach.sound import Beeper, SoundState
@@ -254,8 +254,9 @@ class SessionRunner:
 
     def end_for_signal(self, status: Literal["stopped", "interrupted"]) -> None:
         """The process is going away: save the session as `stopped` (with the set in progress
-        as far as it got) or `interrupted` (to be resumed at the set in progress). Reports
-        nothing: there is no front end left to tell."""
+        as far as it got) or `interrupted` (to be resumed at the set in progress), waiting at
+        most `CLOSE_WAIT` for history (what a locked file has not taken by then goes to the
+        journal beside it). Reports nothing: there is no front end left to tell."""
         session, recorder = self.session, self.recorder
         if self.finished or recorder is None or not session.started:
             return
@@ -265,6 +266,7 @@ class SessionRunner:
                     recorder.record(event.tally)
         recorder.end(status)
         self.result = self._result(completed=False)
+        recorder.close(CLOSE_WAIT)
 
     # ------------------------------------------------------------------ internals
 
@@ -335,8 +337,19 @@ class SessionRunner:
         return [Notice(text) for text in problems if text]
 
     def _history_notices(self) -> list[Notice]:
-        problem = self.recorder.take_problem() if self.recorder is not None else None
-        return [Notice(f"History will not be saved: {problem}", timeout=12)] if problem else []
+        """What the recorder's writer found since the last update (it writes on a thread of
+        its own). A history that could not be used at all was told by whoever opened it."""
+        recorder = self.recorder
+        if recorder is None:
+            return []
+        notices: list[Notice] = []
+        problem = recorder.take_problem()
+        if problem and self.history.history_problem is None:
+            notices.append(Notice(f"History will not be saved: {problem}", timeout=12))
+        note = recorder.take_note()
+        if note:
+            notices.append(Notice(note, "information", 12))
+        return notices
 
     def _report(self, update: Update) -> None:
         for listener in list(self._listeners):

@@ -1,13 +1,19 @@
-"""Test doubles: a clock that moves when told, a beeper that records, made-up sessions.
+"""Test doubles: a clock that moves when told, a beeper that records, made-up sessions, a
+folder that refuses writing.
 
 Tests and benchmarks use these; no production module imports this one.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol
+from unittest import mock
 
 from coach.history.model import SessionRecord, SetRecord
 from coach.sound import NoticeOnce, check_cue
@@ -122,3 +128,22 @@ def sample_sessions(
             dismissed=False,
         )
         yield session, sets
+
+
+@contextmanager
+def unwritable(folder: Path, error: int = errno.EACCES) -> Iterator[None]:
+    """While inside, opening a file in `folder` to write or create it fails with `error`, as
+    it does for a user without write permission there (EACCES) or on a read-only filesystem
+    (EROFS). The superuser may write anywhere, so a test that only took the permission away
+    would not bind when run as root; this binds for everyone. Reading still works."""
+    real = os.open
+    writing = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+    where = folder.resolve()
+
+    def refusing(path: Any, flags: int, mode: int = 0o777, **kwargs: Any) -> int:
+        if flags & writing and Path(os.fsdecode(path)).resolve().parent == where:
+            raise OSError(error, os.strerror(error), os.fsdecode(path))
+        return real(path, flags, mode, **kwargs)
+
+    with mock.patch.object(os, "open", refusing):
+        yield

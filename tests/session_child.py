@@ -60,6 +60,8 @@ def run_engine(data_dir: Path) -> None:
             else:
                 clock.advance(0.25)
                 runner.tick()
+        if runner.recorder is not None:
+            runner.recorder.close(5.0)  # the session's last writes, made on the writer's thread
     print("done", flush=True)
 
 

@@ -17,11 +17,35 @@ ENDINGS = ("completed", "stopped", "interrupted")
 
 class HistoryError(Exception):
     """A history failure, as one line a person can read; `reason` is the line without the
-    "history is not saved:" lead-in a failed open gives it."""
+    "history is not saved:" lead-in a failed open gives it. `locked`: another program holds
+    the file's lock, so the same write may well work a little later."""
 
-    def __init__(self, message: str, reason: str | None = None) -> None:
+    def __init__(self, message: str, reason: str | None = None, *, locked: bool = False) -> None:
         super().__init__(message)
         self.reason = reason or message
+        self.locked = locked
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """Rows the store leaves out because they cannot be read (a start time that is not a time,
+    a status this coach does not know, text where a number belongs): they stay in the file as
+    they are, and every surface says how many there are."""
+
+    sessions: int = 0
+    sets: int = 0  # of sessions that can be read
+
+    def __bool__(self) -> bool:
+        return bool(self.sessions or self.sets)
+
+    def words(self) -> str:
+        """'2 sessions and 1 set could not be read'."""
+        parts = [
+            f"{count} {name if count == 1 else name + 's'}"
+            for count, name in ((self.sessions, "session"), (self.sets, "set"))
+            if count
+        ]
+        return f"{' and '.join(parts)} could not be read" if parts else ""
 
 
 @dataclass(frozen=True)
@@ -99,10 +123,22 @@ class TrendPoint:
 
 
 class Store(Protocol):
-    """What the app needs from history; the file store and the memory store both give it."""
+    """What the app needs from history; the file store and the memory store both give it.
+
+    `read_only`: the file can be read but not written (sessions then are not saved).
+    `journal_note`: what opening added from the journal of sets kept aside while the file was
+    locked, to tell the person once; None when nothing was added. `pid` and `host` own the
+    sessions this store starts."""
+
+    pid: int
+    host: str
 
     @property
     def path(self) -> Path | None: ...
+    @property
+    def read_only(self) -> bool: ...
+    @property
+    def journal_note(self) -> str | None: ...
     def close(self) -> None: ...
     def start_session(
         self,
@@ -136,6 +172,7 @@ class Store(Protocol):
     def calendar(self, today: date, weeks: int = 12) -> dict[date, int]: ...
     def trend(self, limit: int = 30) -> list[TrendPoint]: ...
     def export_rows(self) -> list[dict[str, Any]]: ...
+    def unreadable(self, sets: bool = False) -> Unreadable: ...
 
 
 class HistoryAccess(Protocol):

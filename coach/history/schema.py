@@ -4,6 +4,7 @@ back. Also why a file must be left alone, and a failure put into words.
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from collections.abc import Callable
 from datetime import date, datetime
@@ -80,14 +81,105 @@ SET_COLUMNS = (
     "exercise_index, exercise, set_number, recorded_at, side, direction, reps, holds, skipped"
 )
 
+# -- rows that can be read ------------------------------------------------------------------
+# A row another program (or a newer coach, or a hand at the sqlite3 prompt) wrote may hold what
+# this coach cannot read: `yesterday` for a start time, text or NULL where a number belongs, a
+# status it does not know. Every read keeps to the rows these conditions pass, so a record is
+# only ever made of values that fit it; the rest stay in the file untouched and are counted.
+# They are plain SQL (no Python function per row), to keep a history of 10,000 sessions quick.
+# A time must have the shape `to_text` writes (ISO 8601 with microseconds and an offset), a day
+# the shape of an ISO date; a value of that shape that is still no time (30 February) is left
+# out where it is read, by the converters' own check.
+
+
+# Each check is a comparison, not a function call where one will do: in SQLite NULL sorts
+# before numbers, numbers before text, text before blobs. A check on NULL is NULL, which WHERE
+# takes as false: `(check) IS NOT 1` is the row that fails.
+
+
+def _number(column: str) -> str:
+    """An integer or real (the converters take either), never NULL, text or a blob."""
+    return f"{column} BETWEEN -9223372036854775808 AND 9223372036854775807"
+
+
+def _text(column: str) -> str:
+    return f"({column} >= '' AND {column} < x'')"
+
+
+def _or_null(check: str, column: str) -> str:
+    return f"({column} IS NULL OR {check})"
+
+
+def _scale(column: str) -> str:
+    return _or_null(f"{column} BETWEEN 0 AND 10", column)
+
+
+_DIGITS = "[0-9]"
+DAY_SHAPE = f"{_DIGITS * 4}-[01]{_DIGITS}-[0-3]{_DIGITS}"
+_TIME_SHAPE = (
+    f"{DAY_SHAPE}T[0-2]{_DIGITS}:[0-5]{_DIGITS}:[0-5]{_DIGITS}"
+    f".{_DIGITS * 6}[+-][0-2]{_DIGITS}:[0-5]{_DIGITS}"
+)
+
+
+def _time(column: str) -> str:
+    return f"{column} GLOB '{_TIME_SHAPE}'"
+
+
+def readable_session(table: str = "s") -> str:
+    """True for a row of `sessions` (named `table` in the query) that makes a whole record."""
+    t = f"{table}."
+    # `+` keeps the planner from taking these for index lookups: the list reads the sessions
+    # newest first by their start, and these only filter what it reads.
+    checks = [
+        f"+{t}status IN ('running', 'completed', 'stopped', 'interrupted')",
+        f"{t}dismissed IN (0, 1)",
+        _text(t + "routine_id"),
+        _text(t + "title"),
+        _text(t + "owner_host"),
+        _or_null(_text(t + "note"), t + "note"),
+        _number(t + "owner_pid"),
+        *(_scale(t + name) for name in ("pain_before", "pain_after", "effort")),
+        *(
+            _or_null(_number(t + name), t + name)
+            for name in ("planned_sets", "exercise_index", "set_number", "resumed_from")
+        ),
+        f"+{t}day GLOB '{DAY_SHAPE}'",
+        _time(f"+{t}started_at"),
+        _or_null(_time(t + "ended_at"), t + "ended_at"),
+    ]
+    return f"({' AND '.join(checks)})"
+
+
+READABLE_SESSION = readable_session("s")
+"""True for a `sessions s` row that makes a whole record."""
+READABLE_SET = (
+    "("
+    + " AND ".join(
+        [
+            "t.skipped IN (0, 1)",
+            "(t.side IS NULL OR t.side IN ('left', 'right'))",
+            _text("t.exercise"),
+            _or_null(_text("t.direction"), "t.direction"),
+            *(_number("t." + name) for name in ("exercise_index", "set_number", "reps", "holds")),
+            _time("t.recorded_at"),
+        ]
+    )
+    + ")"
+)
+"""True for a `sets t` row that makes a whole record."""
+
+
 EXPORT_SESSIONS = (
-    f"SELECT {', '.join(f.attribute for f in SESSION_FIELDS)} FROM sessions ORDER BY started_at, id"
+    f"SELECT {', '.join('s.' + f.attribute for f in SESSION_FIELDS)} FROM sessions s"
+    f" WHERE {READABLE_SESSION} ORDER BY started_at, id"
 )
-"""Every session's exported fields, oldest first (named as the file names them)."""
+"""Every readable session's exported fields, oldest first (named as the file names them)."""
 EXPORT_SETS = (
-    f"SELECT session_id, {', '.join(f.attribute for f in SET_FIELDS)} FROM sets ORDER BY id"
+    f"SELECT session_id, {', '.join('t.' + f.attribute for f in SET_FIELDS)} FROM sets t"
+    f" WHERE {READABLE_SET} ORDER BY id"
 )
-"""Every set's exported fields, with its session's id, in the order they were saved."""
+"""Every readable set's exported fields, with its session's id, in the order they were saved."""
 
 
 def exported(fields: tuple[Field, ...], values: tuple[object, ...]) -> dict[str, Any]:
@@ -201,9 +293,31 @@ def refusal(db: sqlite3.Connection, path: Path) -> str | None:
         )
     if version == 0 and db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
         return f"{path} is not a coach history (left untouched)"
-    if db.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok":
+    # A row that breaks a CHECK (a status a newer coach knows, a number out of range) is a row
+    # that cannot be read, left out by every read; it does not make the file damaged.
+    db.execute("PRAGMA ignore_check_constraints = ON")
+    try:
+        damaged = db.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok"
+    finally:
+        db.execute("PRAGMA ignore_check_constraints = OFF")
+    if damaged:
         return f"{path} is damaged (left untouched)"
     return None
+
+
+def is_locked(exc: BaseException) -> bool:
+    """Whether another program's lock made this fail (so it may work a little later)."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+
+
+def cannot_write(exc: BaseException) -> bool:
+    """Whether this failure means the file (its folder, its filesystem) cannot be written,
+    though it may still be read."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM"))
 
 
 def explain(exc: BaseException, where: str) -> str:

@@ -20,6 +20,7 @@ from coach.ui.compat import start_in_theme
 
 if TYPE_CHECKING:
     from coach.history.model import Store
+    from coach.recorder import SessionRecorder
     from coach.resume import Answer, ResumeOffer
     from coach.routine import RoutineEntry
     from coach.runner import SessionResult, SessionRunner
@@ -117,6 +118,7 @@ class CoachApp(App[int]):
         self._store_checked = False
         self.history_problem: str | None = None
         self.runner: SessionRunner | None = None  # the session in progress
+        self._recorders: list[SessionRecorder] = []  # ended sessions, whose writes may be pending
         self._history_lock = threading.Lock()
         # The theme is in place before the stylesheet is first parsed, without the watcher:
         # setting it the usual way parses the whole stylesheet a second time before Home shows.
@@ -160,6 +162,9 @@ class CoachApp(App[int]):
                 timeout=12,
                 markup=False,
             )
+        added = self.history().journal_note
+        if added:
+            self.notify(added, severity="information", timeout=12, markup=False)
         began = self.runner is not None and self.runner.started
         if self.start == "history" or began:  # too late to offer a resume
             return
@@ -258,6 +263,8 @@ class CoachApp(App[int]):
         from coach.ui.screens.summary import SummaryScreen
 
         self.runner = None
+        if result is not None and result.recorder is not None:
+            self._recorders.append(result.recorder)  # its check-in is still to come
         if result is None or (not result.records and not result.completed):
             self._back_home()
             return
@@ -304,6 +311,16 @@ class CoachApp(App[int]):
     def action_hide_help(self) -> None:
         self.action_hide_help_panel()
 
+    def _close_recorders(self) -> None:
+        """History of the sessions that ended in this run: wait for their last writes (at
+        most half a second in all), and keep what a locked file has not taken in the journal."""
+        import time
+
+        deadline = time.monotonic() + 0.5
+        for recorder in self._recorders:
+            recorder.close(max(0.0, deadline - time.monotonic()))
+        self._recorders.clear()
+
     def action_toggle_help(self) -> None:
         if self.screen.query("HelpPanel"):
             self.action_hide_help_panel()
@@ -315,7 +332,8 @@ class CoachApp(App[int]):
 
     def on_unmount(self) -> None:
         if self.runner is not None:
-            self.runner.end_for_signal("stopped")
+            self.runner.end_for_signal("stopped")  # saved, waiting at most half a second
+        self._close_recorders()
         self.beeper.close()
         if self._store is not None and self._owns_store:
             self._store.close()

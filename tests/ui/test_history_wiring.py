@@ -37,6 +37,14 @@ def only_session(store: Store) -> int:
     return summary.id
 
 
+def written(app: CoachApp) -> None:
+    """Wait for the session's writes: the recorder makes them on a thread of its own (in
+    milliseconds; a test reading history while the session runs waits for them)."""
+    runner = app.runner
+    assert runner is not None and runner.recorder is not None
+    assert runner.recorder.flush(10.0)
+
+
 def text_of(pilot: Pilot[int], selector: str) -> str:
     return str(pilot.app.screen.query_one(selector, Static).render())
 
@@ -49,6 +57,7 @@ async def test_each_set_reaches_the_file_while_the_session_runs(
         await pilot.pause()
         await pilot.press("enter")
         await advance(pilot, clock, 5 + 4 * 2 + 1)  # get ready and the left side
+        written(app)
         with HistoryStore.open(data_dir / "history.db") as reader:
             detail = reader.detail(only_session(reader))
             assert detail is not None
@@ -80,6 +89,7 @@ async def test_pain_check_in_before_the_start(clock: FakeClock, short_entry: Rou
         screen = app.screen
         assert isinstance(screen, SessionScreen) and screen.runner.session is not None
         assert screen.runner.session.started
+        written(app)
         detail = store.detail(only_session(store))
         assert detail is not None and detail.session.pain_before == 4
 
@@ -90,6 +100,7 @@ async def test_enter_alone_skips_the_check_in(clock: FakeClock, short_entry: Rou
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("enter")
+        written(app)
         detail = store.detail(only_session(store))
         assert detail is not None and detail.session.pain_before is None
 

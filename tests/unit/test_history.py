@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
@@ -25,9 +26,9 @@ from coach.history.export import CSV_COLUMNS, export_csv, export_json
 from coach.history.model import HistoryError, SessionRecord, SetRecord, Store
 from coach.history.owners import pid_alive
 from coach.history.schema import MIGRATIONS
-from coach.history.sqlite import HistoryStore, MemoryStore, open_store
+from coach.history.sqlite import FILE_NAME, HistoryStore, MemoryStore, open_store
 from coach.resume import offered_since
-from coach.testing import sample_sessions
+from coach.testing import sample_sessions, unwritable
 
 CET = timezone(timedelta(hours=1))
 T0 = datetime(2024, 3, 6, 9, 0, tzinfo=CET)  # a Wednesday
@@ -218,32 +219,82 @@ def test_open_store_gives_the_file_store_and_no_reason(tmp_path: Path) -> None:
     store.close()
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root ignores modes")
-def test_read_only_data_dir_raises(tmp_path: Path) -> None:
+@pytest.mark.parametrize("error", [errno.EACCES, errno.EROFS], ids=["EACCES", "EROFS"])
+def test_a_data_dir_that_cannot_be_written_raises_and_the_session_runs_in_memory(
+    tmp_path: Path, error: int
+) -> None:
+    """No history file yet, and none can be made (the folder's mode, or a read-only
+    filesystem). `unwritable` refuses as the kernel does, for root too."""
     folder = tmp_path / "data"
     folder.mkdir(mode=0o500)
     try:
-        with pytest.raises(HistoryError, match=re.escape(f"cannot write {folder / 'history.db'}")):
-            HistoryStore.open(folder / "history.db")
+        with unwritable(folder, error):
+            with pytest.raises(HistoryError, match=re.escape(f"cannot write {folder / FILE_NAME}")):
+                HistoryStore.open(folder / FILE_NAME)
+            store, reason = open_store(folder)
+        assert isinstance(store, MemoryStore) and reason is not None
+        assert reason.startswith(f"cannot write {folder / FILE_NAME}")
+        assert list(folder.iterdir()) == []
     finally:
         folder.chmod(0o700)
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root ignores modes")
-def test_read_only_file_raises(path: Path) -> None:
-    with HistoryStore.open(path):
-        pass
+@pytest.mark.parametrize("error", [errno.EACCES, errno.EROFS], ids=["EACCES", "EROFS"])
+def test_a_read_only_file_opens_read_only_reads_and_is_left_as_it_was(
+    path: Path, error: int
+) -> None:
+    """The file's mode (or the filesystem) refuses writing: it opens through a read-only
+    SQLite URI, which refuses every write for root too; every read works."""
+    with HistoryStore.open(path) as store:
+        session = session_on(store, T0, sets=2)
     path.chmod(0o400)
-    with pytest.raises(HistoryError, match="history is not saved"):
-        HistoryStore.open(path)
+    before = path.read_bytes()
+    try:
+        with unwritable(path.parent, error):
+            with HistoryStore.open(path) as store:
+                assert store.read_only
+                assert [row.done for row in store.recent()] == [1.0]
+                detail = store.detail(session)
+                assert detail is not None and len(detail.sets) == 2
+                assert store.count() == 1 and len(store.export_rows()) == 1
+                assert store.mark_interrupted(T0 + timedelta(days=1)) == []
+                with pytest.raises(HistoryError) as caught:
+                    store.start_session("low-back", "Low back", T0)
+                assert str(caught.value) == f"could not start the session: {path} is read-only"
+            opened, reason = open_store(path.parent)
+            assert opened.read_only and reason == f"{path} is read-only"
+            opened.close()
+    finally:
+        path.chmod(0o600)
+    assert path.read_bytes() == before
 
 
-@pytest.mark.parametrize("journal", ["wal", "delete"])
-def test_locked_database_raises_on_open(path: Path, journal: str) -> None:
+def test_a_locked_database_opens_and_reads_but_does_not_write(path: Path) -> None:
+    """Another program's write lock (the file in WAL mode, as a coach leaves it) does not keep
+    the history from opening: reads go on, writes fail as locked, to be tried again."""
+    with HistoryStore.open(path) as store:
+        session_on(store, T0, sets=2)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        with HistoryStore.open(path, busy_timeout=0.02) as store:
+            assert [row.done for row in store.recent()] == [1.0]
+            assert store.mark_interrupted(T0 + timedelta(days=1)) == []  # later, not now
+            with pytest.raises(HistoryError) as caught:
+                store.start_session("low-back", "Low back", T0)
+            assert caught.value.locked
+            assert str(caught.value) == (
+                f"could not start the session: {path} is locked by another program"
+            )
+    finally:
+        other.execute("ROLLBACK")
+
+
+def test_a_database_another_program_locked_for_reading_too_raises_on_open(path: Path) -> None:
     with HistoryStore.open(path):
         pass
     other = sqlite3.connect(path, isolation_level=None)
-    other.execute(f"PRAGMA journal_mode = {journal}")
+    other.execute("PRAGMA journal_mode = delete")  # no WAL: its exclusive lock stops readers
     other.execute("BEGIN EXCLUSIVE")
     try:
         with pytest.raises(HistoryError) as caught:

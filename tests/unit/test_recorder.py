@@ -16,6 +16,8 @@ from coach.session import EventKind, Session
 from coach.testing import FakeClock
 from tests.ui.conftest import SHORT
 
+WAIT = 10.0  # seconds a test waits, at most, for the writer's thread (it takes milliseconds)
+
 
 @pytest.fixture
 def plan() -> Plan:
@@ -48,6 +50,7 @@ def test_a_whole_session_is_saved_with_its_sets_and_check_ins(plan: Plan) -> Non
     recorder.end("completed")
     recorder.check_in(pain_after=3, effort=7, note="easier than last week")
 
+    assert recorder.flush(WAIT)
     assert recorder.session_id is not None
     detail = store.detail(recorder.session_id)
     assert detail is not None
@@ -81,6 +84,7 @@ def test_each_set_is_in_history_before_the_next_begins(plan: Plan) -> None:
     for event in session.tick():
         if event.tally is not None:
             recorder.record(event.tally)
+    assert recorder.flush(WAIT)
     assert recorder.session_id is not None
     detail = store.detail(recorder.session_id)
     assert detail is not None
@@ -100,6 +104,7 @@ def test_a_skip_and_a_stop_are_recorded_as_far_as_they_got(plan: Plan) -> None:
         if event.tally is not None:
             recorder.record(event.tally)
     recorder.end("stopped")
+    assert recorder.flush(WAIT)
     assert recorder.session_id is not None
     detail = store.detail(recorder.session_id)
     assert detail is not None
@@ -111,6 +116,7 @@ def test_a_resumed_session_plans_only_what_is_left(plan: Plan) -> None:
     store = MemoryStore()
     recorder = SessionRecorder(store, FakeClock(), plan, start_index=14)
     recorder.begin(resumed_from=None)
+    assert recorder.flush(WAIT)
     assert recorder.session_id is not None
     detail = store.detail(recorder.session_id)
     assert detail is not None
@@ -129,6 +135,7 @@ def test_a_failing_store_is_told_once_and_the_session_goes_on(plan: Plan) -> Non
     session = Session(plan, clock)
     run_through(session, clock, recorder)
     recorder.end("completed")
+    assert recorder.flush(WAIT)
     assert session.done and len(session.records) == 5
     assert recorder.take_problem() == (
         "could not save the set: /x/history.db cannot grow: the disk is full"

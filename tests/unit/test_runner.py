@@ -40,6 +40,9 @@ exercises:
 """
 
 
+WAIT = 10.0  # seconds a test waits, at most, for the writer's thread (it takes milliseconds)
+
+
 def entry_of(text: str) -> RoutineEntry:
     return RoutineEntry("test", Path("test.yaml"), parse_routine(text))
 
@@ -62,12 +65,20 @@ class Harness:
         self.runner.subscribe(self.updates.append)
 
     def run_out(self, step: float = 0.5, limit: int = 10_000) -> None:
+        """Tick to the end; before each tick the history writer catches up (it takes
+        milliseconds, and a set is seconds long), so what it found shows in the next update."""
         for _ in range(limit):
             if self.runner.finished:
                 return
             self.clock.advance(step)
+            self.saved()
             self.runner.tick()
         raise AssertionError("the session did not end")
+
+    def saved(self) -> None:
+        """Wait for the recorder's writer thread to make every write handed to it."""
+        recorder = self.runner.recorder
+        assert recorder is None or recorder.flush(WAIT)
 
     @property
     def notices(self) -> list[str]:
@@ -94,6 +105,7 @@ def test_a_session_runs_hands_free_with_cues_records_and_one_ending() -> None:
     (ending,) = h.endings
     assert ending.ended is h.runner.result and ending.ended.completed
     assert [r.side for r in ending.ended.records] == ["left", "right", "left", "right"]
+    h.saved()
     (summary,) = h.store.recent()
     assert (summary.status, summary.pain_before, summary.done) == ("completed", 3, 1.0)
     detail = h.store.detail(summary.id)
@@ -136,6 +148,7 @@ def test_stop_keeps_the_set_in_progress_and_saves_the_session_as_stopped() -> No
     h.runner.stop()
     (ending,) = h.endings
     assert ending.ended is not None and not ending.ended.completed
+    h.saved()
     (summary,) = h.store.recent()
     assert summary.status == "stopped"
     detail = h.store.detail(summary.id)
@@ -168,6 +181,7 @@ def test_a_resume_chosen_during_the_briefing_moves_the_start() -> None:
     assert h.updates[-1].moved
     h.runner.begin()
     assert (h.runner.current.set, h.runner.current.side) == (2, "left")
+    h.saved()
     newest = h.store.recent()[0]
     detail = h.store.detail(newest.id)
     assert detail is not None and detail.session.resumed_from == old

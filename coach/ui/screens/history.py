@@ -119,19 +119,28 @@ class HistoryScreen(Screen[None]):
         self.now = now
         today = now.date()
         self.total = store.count()
+        unreadable = store.unreadable()  # rows left out, and left as they are in the file
         if not self.total:
-            problem = self.history.history_problem
+            problem = None if store.read_only else self.history.history_problem
+            if unreadable:
+                problem = f"{unreadable.words()} (left as they are in the file)"
             self.show_empty(f"Your history cannot be read: {problem}" if problem else EMPTY)
             return
-        self.query_one("#history-stats", Static).update(
-            stats_line(store.streak(today), store.sessions_this_week(today), self.total)
-        )
-        if self.history.history_problem:  # the sessions of this run only, kept in memory
+        stats = stats_line(store.streak(today), store.sessions_this_week(today), self.total)
+        if unreadable:
+            stats.append(f"   ·   {unreadable.words()}", style="bold")
+        self.query_one("#history-stats", Static).update(stats)
+        if store.read_only or self.history.history_problem:
             self.query_one("#history-title", Static).update(
                 Text.assemble(
                     ("coach", "bold"),
                     ("  ·  history", "dim"),
-                    ("  ·  not saved: only this run's sessions", "bold"),
+                    (
+                        "  ·  read-only: new sessions are not saved"
+                        if store.read_only
+                        else "  ·  not saved: only this run's sessions",  # kept in memory
+                        "bold",
+                    ),
                 )
             )
         calendar = self.query_one(ActivityCalendar)

@@ -84,7 +84,7 @@ class SummaryScreen(Screen[None]):
         super().__init__()
         self.result = result
         recorder = result.recorder
-        self.checking_in = recorder is not None and recorder.session_id is not None
+        self.checking_in = recorder is not None and recorder.began
         self._done = False  # saved and closing; not `_closed`, which Textual uses
         self._warned = False  # told once about a value out of range
 
