@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from coach.plan import PlanTooLong, build_plan
+from coach.plan import PlanTooLong, plan_length
 from coach.routine import (
     MAX_DEPTH,
     MAX_NODES,
@@ -263,7 +263,7 @@ def parse_routine(text: str, name: str = "<routine>", *, trusted: bool = False) 
     data, places = read_yaml(text, name, trusted)
     routine = parse(data, places, name)
     try:
-        build_plan(routine)
+        plan_length(routine)
     except PlanTooLong as err:
         raise RoutineError(name, str(err), *place_of(places, ("exercises",))) from None
     return routine
