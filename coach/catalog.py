@@ -16,9 +16,9 @@ from coach.paths import builtin_routines_dir, user_routines_dir
 from coach.routine import Routine, RoutineEntry, RoutineError
 
 CACHE_MAX_BYTES = 64 * 1024 * 1024
-# The code whose result the cache keeps: the checks that turn a file into a routine, and the
-# plan whose length is kept with it.
-_CHECKS = ("routine.py", "routine_yaml.py", "plan.py")
+# The code whose result the cache keeps: the readers and checks that turn a file into a routine,
+# and the plan whose length is kept with it (every coach module routine_yaml imports).
+_CHECKS = ("routine.py", "routine_yaml.py", "yaml_events.py", "yaml_scalars.py", "plan.py")
 
 
 class UnknownRoutine(LookupError):

@@ -249,3 +249,19 @@ def test_parse_reads_and_refuses_odd_shapes_as_before(
     text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert _outcome(text) == _outcome_before(text, monkeypatch)
+
+
+def test_the_cache_is_kept_for_the_code_that_reads_a_routine() -> None:
+    # A change to any module that reads a routine file must make the cache be read afresh.
+    import ast
+
+    import coach.catalog
+    import coach.routine_yaml
+
+    tree = ast.parse(Path(coach.routine_yaml.__file__).read_text())
+    used = {
+        node.module.removeprefix("coach.") + ".py"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("coach.")
+    }
+    assert used and used | {"routine_yaml.py"} <= set(coach.catalog._CHECKS)
