@@ -16,9 +16,9 @@ from coach.paths import builtin_routines_dir, user_routines_dir
 from coach.routine import Routine, RoutineEntry, RoutineError
 
 CACHE_MAX_BYTES = 64 * 1024 * 1024
-# The code whose result the cache keeps: the checks that turn a file into a routine, and the
-# plan whose length is kept with it.
-_CHECKS = ("routine.py", "routine_yaml.py", "plan.py")
+# The code whose result the cache keeps: the readers and checks that turn a file into a routine,
+# and the plan whose length is kept with it (every coach module routine_yaml imports).
+_CHECKS = ("routine.py", "routine_yaml.py", "yaml_events.py", "yaml_scalars.py", "plan.py")
 
 
 class UnknownRoutine(LookupError):
@@ -107,14 +107,14 @@ def cache_path(data: Path) -> Path:
 
 def read_routine_file(path: Path, builtin: bool) -> RoutineFile:
     """Read and check one file, and plan it for its length. Never raises for a bad file."""
-    from coach.plan import build_plan
+    from coach.plan import plan_length
     from coach.routine_yaml import load_routine  # YAML is loaded only when a file is read
 
     try:
         routine = load_routine(path, trusted=builtin)
     except RoutineError as err:
         return RoutineFile(path.stem, path, builtin, error=err)
-    seconds = build_plan(routine, path.stem).total_seconds
+    seconds = plan_length(routine)
     return RoutineFile(
         path.stem, path, builtin, seconds, summary=Summary.of(routine), routine=routine
     )

@@ -242,6 +242,68 @@ def _rep_phases(ex: Exercise) -> Iterator[tuple[Phase, str, float | None]]:
         yield "release", ex.words.release, ex.tempo.release
 
 
+def plan_length(routine: Routine) -> float:
+    """`build_plan(routine).total_seconds`, without building the steps (a list of routines needs
+    only their lengths); raises PlanTooLong as `build_plan` does."""
+    steps = sum(_step_count(ex) for ex in routine.exercises)
+    steps += max(len(routine.exercises) - 1, 0) * (routine.rest_between_exercises > 0)
+    if steps > MAX_STEPS:
+        raise PlanTooLong(f"the routine has more than {MAX_STEPS} steps")
+    total = 0.0
+    for seconds in _step_seconds(routine):  # added in the plan's order: the same float
+        total += seconds or 0.0
+    if total > MAX_SECONDS:
+        raise PlanTooLong(f"the routine would take {total / 3600:.1f} hours; at most 4 are allowed")
+    return total
+
+
+def _step_count(ex: Exercise) -> int:
+    """The steps `_Builder.exercise` adds for `ex`, but the rest after it."""
+    sides = 1 if ex.sides == "none" else 2
+    directions = len(ex.directions) or 1
+    phases = sum(1 for _ in _rep_phases(ex))
+
+    def block(reps: int) -> int:
+        return reps * phases + max(reps - 1, 0) * (ex.relax > 0)
+
+    if ex.sides == "alternate":
+        per_set = directions * block(ex.reps * 2)
+    else:
+        per_set = sides * directions * block(ex.reps) + sides - 1
+    return 1 + ex.sets * per_set + max(ex.sets - 1, 0) * (ex.rest > 0)
+
+
+def _step_seconds(routine: Routine) -> Iterator[float | None]:
+    """The seconds of each step `build_plan` makes, in its order."""
+    last = len(routine.exercises) - 1
+    for i, ex in enumerate(routine.exercises):
+        yield routine.get_ready_for(ex)
+        phases = [seconds for _, _, seconds in _rep_phases(ex)]
+        sides = 1 if ex.sides == "none" else 2
+        directions = len(ex.directions) or 1
+        for set_no in range(1, ex.sets + 1):
+            if ex.sides == "alternate":
+                for _ in range(directions):
+                    yield from _block_seconds(ex, phases, ex.reps * 2)
+            else:
+                for side_no in range(sides):
+                    if side_no:
+                        yield routine.switch_sides_for(ex)
+                    for _ in range(directions):
+                        yield from _block_seconds(ex, phases, ex.reps)
+            if set_no < ex.sets and ex.rest > 0:
+                yield ex.rest
+        if i != last and routine.rest_between_exercises > 0:
+            yield routine.rest_between_exercises
+
+
+def _block_seconds(ex: Exercise, phases: list[float | None], reps: int) -> Iterator[float | None]:
+    for n in range(reps):
+        if n and ex.relax > 0:
+            yield ex.relax
+        yield from phases
+
+
 def build_plan(routine: Routine, routine_id: str = "") -> Plan:
     """Expand a routine into its steps. Raises PlanTooLong for absurdly long routines."""
     builder = _Builder(routine)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -213,36 +213,35 @@ def line_col_at(index: int, text: str) -> tuple[int, int]:
 _NESTED: dict[str, type[msgspec.Struct]] = {"tempo": Tempo, "words": Words}
 
 
-def _struct_at(path: Path_) -> type[msgspec.Struct] | None:
-    if not path:
-        return Routine
-    if path[0] == "exercises" and len(path) == 2:
-        return Exercise
-    if path[0] == "exercises" and len(path) == 3 and path[2] in ("tempo", "words"):
-        return _NESTED[str(path[2])]
-    return None
-
-
 @functools.cache
 def _field_names(struct: type[msgspec.Struct]) -> tuple[str, ...]:
     return tuple(f.encode_name for f in msgspec.structs.fields(struct))
 
 
-def _walk_mappings(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, dict[str, Any]]]:
-    if isinstance(value, dict):
-        yield path, value
-        for key, sub in value.items():
-            yield from _walk_mappings(sub, (*path, key))
-    elif isinstance(value, list):
-        for i, sub in enumerate(value):
-            yield from _walk_mappings(sub, (*path, i))
+_Mapping = tuple[Path_, dict[str, Any], type[msgspec.Struct]]
 
 
-def _check_keys(data: Any, places: Places, name: str) -> None:
-    for path, mapping in _walk_mappings(data):
-        struct = _struct_at(path)
-        if struct is None:
-            continue
+def _struct_mappings(data: dict[str, Any]) -> Iterator[_Mapping]:
+    """The mappings that stand for a struct, and the struct: the routine, each exercise (by its
+    index, or its key when `exercises` is a mapping), its tempo and its words; in the file's
+    order."""
+    yield (), data, Routine
+    exercises = data.get("exercises")
+    items: Any = ()
+    if isinstance(exercises, dict):
+        items = exercises.items()
+    elif isinstance(exercises, list):
+        items = enumerate(exercises)
+    for i, exercise in items:
+        if isinstance(exercise, dict):
+            yield ("exercises", i), exercise, Exercise
+            for key, sub in exercise.items():
+                if key in _NESTED and isinstance(sub, dict):
+                    yield ("exercises", i, key), sub, _NESTED[key]
+
+
+def _check_keys(data: dict[str, Any], places: Places, name: str) -> None:
+    for path, mapping, struct in _struct_mappings(data):
         known = _field_names(struct)
         for key in mapping:
             if key in known:
@@ -385,41 +384,71 @@ def base_60(text: str) -> str | None:
     return f"{'-' if sign == '-' and (total or fraction) else ''}{total}{fraction}"
 
 
+_Settle = Callable[[Any, Path_, Places, str], Any]
+
+
 @functools.cache
-def _schema() -> Any:
+def _settler() -> _Settle:
     import msgspec.inspect  # only when a file is read
 
-    return msgspec.inspect.type_info(Routine)
+    return _compile_settle(msgspec.inspect.type_info(Routine))
 
 
-def _settle(value: Any, info: Any, path: Path_, places: Places, name: str) -> Any:
-    """The values read from a file, as the person meant them for each field's type: a text field
-    is given the text as written (`no` is the word "no", `010` is "010"), and a number written in
-    minutes and seconds is refused with the seconds to write, where YAML 1.1 would silently read
-    `1:30` as 90."""
+def _compile_settle(info: Any) -> _Settle:
+    """What settles the values read for a field of this type: the values as the person meant them
+    for the field's type. A text field is given the text as written (`no` is the word "no", `010`
+    is "010"), and a number written in minutes and seconds is refused with the seconds to write,
+    where YAML 1.1 would silently read `1:30` as 90. Each type's is made once, not per value."""
     import msgspec.inspect as mi
 
-    while isinstance(info, mi.Metadata):
-        info = info.type
-    if isinstance(info, mi.UnionType):  # `seconds | None`: the None needs nothing settled
-        info = next(t for t in info.types if not isinstance(t, mi.NoneType))
-        return _settle(value, info, path, places, name)
-    if isinstance(info, mi.StructType) and isinstance(value, dict):
-        fields = {f.encode_name: f.type for f in info.fields}
-        return {
-            key: _settle(sub, fields[key], (*path, key), places, name) if key in fields else sub
-            for key, sub in value.items()
-        }
-    if isinstance(info, mi.ListType) and isinstance(value, list):
-        return [
-            _settle(sub, info.item_type, (*path, i), places, name) for i, sub in enumerate(value)
-        ]
-    if isinstance(info, (mi.StrType, mi.LiteralType)) and not isinstance(value, str):
-        return places.written.get(path, value)
-    if isinstance(info, (mi.IntType, mi.FloatType)) and isinstance(value, str):
+    while isinstance(info, (mi.Metadata, mi.UnionType)):
+        if isinstance(info, mi.Metadata):
+            info = info.type
+        else:  # `seconds | None`: the None needs nothing settled
+            info = next(t for t in info.types if not isinstance(t, mi.NoneType))
+    if isinstance(info, mi.StructType):
+        fields = {f.encode_name: _compile_settle(f.type) for f in info.fields}
+
+        def struct(value: Any, path: Path_, places: Places, name: str) -> Any:
+            if not isinstance(value, dict):
+                return value
+            return {
+                key: fields[key](sub, (*path, key), places, name) if key in fields else sub
+                for key, sub in value.items()
+            }
+
+        return struct
+    if isinstance(info, mi.ListType):
+        item = _compile_settle(info.item_type)
+
+        def items(value: Any, path: Path_, places: Places, name: str) -> Any:
+            if not isinstance(value, list):
+                return value
+            return [item(sub, (*path, i), places, name) for i, sub in enumerate(value)]
+
+        return items
+    if isinstance(info, (mi.StrType, mi.LiteralType)):
+        return _settle_text
+    if isinstance(info, (mi.IntType, mi.FloatType)):
+        what = "a whole number" if isinstance(info, mi.IntType) else "a number of seconds"
+        return functools.partial(_settle_number, what)
+    return _settled
+
+
+def _settled(value: Any, path: Path_, places: Places, name: str) -> Any:
+    return value
+
+
+def _settle_text(value: Any, path: Path_, places: Places, name: str) -> Any:
+    if isinstance(value, str):
+        return value
+    return places.written.get(path, value)
+
+
+def _settle_number(what: str, value: Any, path: Path_, places: Places, name: str) -> Any:
+    if isinstance(value, str):
         seconds = base_60(value.strip())
         if seconds is not None:
-            what = "a whole number" if isinstance(info, mi.IntType) else "a number of seconds"
             raise RoutineError(
                 name,
                 f"{_label(path)}: {value.strip()} is not {what}; write {seconds}",
@@ -460,7 +489,7 @@ def parse(data: Any, places: Places, name: str) -> Routine:
             1,
         )
     _check_keys(data, places, name)
-    data = _settle(data, _schema(), (), places, name)
+    data = _settler()(data, (), places, name)
     try:
         routine = msgspec.convert(data, Routine)
     except msgspec.ValidationError as err:

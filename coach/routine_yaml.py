@@ -5,24 +5,25 @@ YAML allows but a routine never needs: tags, huge or deeply nested documents, al
 duplicate keys, unprintable characters. Kept apart from the model so that PyYAML loads only
 when a file is read (Home shows routines from the catalog's cache without it).
 
-What a plain (unquoted, untagged) value means is read here, not by YAML 1.1's rules, which turn
-`010` into 8 and `1:30` into 90: see `read_plain`. Both parsers (the guarded one and the fast
-one for the built-in routines) leave every plain value to it, so they cannot disagree.
+There are three readers, and they give the same values and places for every text: a user's
+file is read from libyaml's events (`yaml_events`, several times faster), which leaves anything
+it cannot decide exactly as the pure-Python reader here would (every error among them) to that
+one, so an error is always worded and placed by it; the built-in routines are read by libyaml's
+own composer, unguarded. What a plain value means is read by `yaml_scalars.read_plain`, not by
+YAML 1.1's rules; every reader leaves every scalar to `yaml_scalars.read_scalar`.
 """
 
 from __future__ import annotations
 
 import functools
-import math
 import os
-import re
 import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from coach.plan import PlanTooLong, build_plan
+from coach.plan import PlanTooLong, plan_length
 from coach.routine import (
     MAX_DEPTH,
     MAX_NODES,
@@ -35,16 +36,20 @@ from coach.routine import (
     parse,
     place_of,
 )
+from coach.yaml_events import read_events
+from coach.yaml_scalars import (
+    MERGE,
+    PLAIN,
+    VALUE_TAGS,
+    read_plain,
+    read_scalar,
+    refuse_tag,
+)
+from coach.yaml_scalars import Refused as _Refused
+
+__all__ = ["MAX_FILE_BYTES", "load_routine", "parse_routine", "read_plain", "read_yaml"]
 
 MAX_FILE_BYTES = 256 * 1024
-
-_YAML = "tag:yaml.org,2002:"
-# A plain scalar: the parsers tag it so (YAML 1.1 would guess int, float, bool, null, timestamp,
-# merge or value from its look) and `read_plain` reads it.
-_PLAIN = "tag:coach,2024:plain"
-_TYPED_TAGS = {_YAML + name for name in ("int", "float", "bool", "null")}
-_ALLOWED_TAGS = {_PLAIN, _YAML + "str", _YAML + "seq", _YAML + "map", *_TYPED_TAGS}
-_LOOSE_TAGS = {_YAML + "timestamp", _YAML + "binary"}
 
 
 class _PlainScalars:
@@ -53,7 +58,7 @@ class _PlainScalars:
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is yaml.ScalarNode and implicit[0]:
-            return _PLAIN
+            return PLAIN
         return super().resolve(kind, value, implicit)  # type: ignore[misc]
 
 
@@ -90,75 +95,6 @@ def _trusted_loader() -> Any:
     return type("_FastLoader", (_PlainScalars, fast), {})
 
 
-# ---------------------------------------------------------------------------- plain values
-
-_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-_BOOLS = {
-    **dict.fromkeys(("true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"), True),
-    **dict.fromkeys(("false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"), False),
-}
-# Digits with underscores anywhere after the first (YAML 1.1 allows `1_000`), always decimal:
-# a leading zero is a leading zero, not octal.
-_DECIMAL = re.compile(r"[-+]?[0-9][0-9_]*")
-_PREFIXED = re.compile(r"[-+]?0(?:x_*[0-9a-fA-F][0-9a-fA-F_]*|o_*[0-7][0-7_]*|b_*[01][01_]*)")
-_BASES = {"x": 16, "o": 8, "b": 2}
-_FRACTION = re.compile(r"[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?")
-_SPECIAL = {
-    **dict.fromkeys((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), math.inf),
-    **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), -math.inf),
-    **dict.fromkeys((".nan", ".NaN", ".NAN"), math.nan),
-}
-
-
-def read_plain(text: str) -> Any:
-    """What a plain scalar means in a routine: None, a bool, an int, a float, or its text.
-
-    The differences from YAML 1.1 are on purpose, so that nothing is read as another value than
-    the one written: `010` and `0_10` are ten (YAML 1.1: eight); `1:30` stays the text `1:30`,
-    which a number field refuses with the seconds to write (YAML 1.1: silently 90); `1e3` and
-    `+.5` are numbers (YAML 1.1: text); dates, `=` and `<<` stay text. Text fields are given
-    the text as written whatever it looks like (`routine.parse`), so only number and true/false
-    fields see what is read here.
-    """
-    if text in _NULLS:
-        return None
-    if text in _BOOLS:
-        return _BOOLS[text]
-    if _DECIMAL.fullmatch(text):
-        digits = text.replace("_", "")
-        # Python refuses to read more than 4300 digits as an int; so many are out of any range.
-        return int(digits, 10) if len(digits) <= 100 else float(digits)
-    if _PREFIXED.fullmatch(text):
-        digits = text.replace("_", "")
-        return int(digits, _BASES[digits.lstrip("+-")[1]])
-    if _FRACTION.fullmatch(text):
-        return float(text.replace("_", ""))
-    return _SPECIAL.get(text, text)
-
-
-def _read_tagged(tag: str, text: str) -> Any:
-    """A scalar with an explicit `!!int`, `!!float`, `!!bool` or `!!null` tag: the same reading
-    as a plain one, and the tag must fit it (YAML 1.1 would crash on `!!int abc`)."""
-    value = read_plain(text)
-    kind = tag.removeprefix(_YAML)
-    fits = {
-        "null": value is None,
-        "bool": isinstance(value, bool),
-        "int": isinstance(value, int) and not isinstance(value, bool),
-        "float": isinstance(value, (int, float)) and not isinstance(value, bool),
-    }[kind]
-    if not fits:
-        raise ValueError(kind)
-    return float(value) if kind == "float" else value
-
-
-class _Refused(Exception):
-    def __init__(self, message: str, mark: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.mark = mark
-
-
 def _to_python(node: yaml.Node, path: Path_, places: Places, depth: int) -> Any:
     places.nodes += 1
     if places.nodes > MAX_NODES:
@@ -168,16 +104,15 @@ def _to_python(node: yaml.Node, path: Path_, places: Places, depth: int) -> Any:
     if depth > MAX_DEPTH:
         raise _Refused(f"nested more than {MAX_DEPTH} levels deep", node.start_mark)
     places.values.setdefault(path, node.start_mark)
-    if node.tag not in _ALLOWED_TAGS | _LOOSE_TAGS:
-        tag = _printable(str(node.tag).replace("tag:yaml.org,2002:", "!!"))
-        raise _Refused(f"the tag {tag} is not allowed in a routine", node.start_mark)
+    if node.tag not in VALUE_TAGS:
+        raise refuse_tag(node.tag, node.start_mark)
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if (
                 not isinstance(key_node, yaml.ScalarNode)
-                or key_node.tag == _YAML + "merge"
-                or (key_node.tag == _PLAIN and key_node.value == "<<")
+                or key_node.tag == MERGE
+                or (key_node.tag == PLAIN and key_node.value == "<<")
             ):
                 raise _Refused("keys must be plain names", key_node.start_mark)
             key = str(key_node.value)
@@ -190,45 +125,22 @@ def _to_python(node: yaml.Node, path: Path_, places: Places, depth: int) -> Any:
         return [
             _to_python(item, (*path, i), places, depth + 1) for i, item in enumerate(node.value)
         ]
-    value = _scalar(node, path, places)
-    bad = _UNPRINTABLE.search(value) if isinstance(value, str) else None
-    if bad:
-        raise _Refused(
-            f"the text holds an unprintable character (U+{ord(bad.group()):04X}); "
-            "routine text must be plain, printable text",
-            node.start_mark,
-        )
+    value, written = read_scalar(node.tag, str(node.value), node.start_mark)
+    if written is not None:
+        places.written[path] = written
     return value
-
-
-def _scalar(node: yaml.Node, path: Path_, places: Places) -> Any:
-    text = str(node.value)
-    if node.tag == _PLAIN:
-        value = read_plain(text)
-    elif node.tag in _TYPED_TAGS:
-        try:
-            value = _read_tagged(node.tag, text)
-        except ValueError:
-            tag = node.tag.replace(_YAML, "!!")
-            raise _Refused(f"{text[:40]!r} does not fit the tag {tag}", node.start_mark) from None
-    else:
-        return text  # !!str, and the loose tags: their text as written
-    if value is not None and not isinstance(value, str):
-        places.written[path] = text  # what a text field is given (routine.parse decides)
-    return value
-
-
-# C0 and C1 control characters other than tab and line feed, and lone surrogates: none of them
-# belongs in a routine, and printed to a terminal they move the cursor, clear the screen or crash.
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-
-
-def _printable(text: str) -> str:
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def read_yaml(text: str, name: str, trusted: bool = False) -> tuple[Any, Places]:
     """The values of a routine file's text and their places, or RoutineError."""
+    if not trusted and (read := read_events(text)) is not None:
+        return read
+    return _read_nodes(text, name, trusted)
+
+
+def _read_nodes(text: str, name: str, trusted: bool) -> tuple[Any, Places]:
+    """`read_yaml` by composing nodes: the pure-Python guarded reader, or libyaml's composer
+    for a trusted text."""
     places = Places(text)
     loader: Any = None
     try:
@@ -252,6 +164,10 @@ def read_yaml(text: str, name: str, trusted: bool = False) -> tuple[Any, Places]
         raise RoutineError(name, f"not valid YAML: {err}".splitlines()[0]) from None
     except RecursionError:
         raise RoutineError(name, f"nested more than {MAX_DEPTH} levels deep") from None
+    except ValueError:  # PyYAML's scanner on `"\U00110000"`: chr() of no character
+        where = line_col(loader.get_mark(), text) if isinstance(loader, _Loader) else (None, None)
+        problem = "not valid YAML: an escape names no character (beyond U+10FFFF)"
+        raise RoutineError(name, problem, *where) from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -263,7 +179,7 @@ def parse_routine(text: str, name: str = "<routine>", *, trusted: bool = False) 
     data, places = read_yaml(text, name, trusted)
     routine = parse(data, places, name)
     try:
-        build_plan(routine)
+        plan_length(routine)
     except PlanTooLong as err:
         raise RoutineError(name, str(err), *place_of(places, ("exercises",))) from None
     return routine

@@ -37,6 +37,8 @@ LAYERS: list[tuple[str, list[str]]] = [
         ],
     ),
     ("planning", ["coach.plan"]),
+    ("yaml scalars", ["coach.yaml_scalars"]),
+    ("yaml events", ["coach.yaml_events"]),
     ("reading", ["coach.routine_yaml"]),
     ("catalog", ["coach.catalog"]),
     ("text views", ["coach.plan_view", "coach.list_view"]),
