@@ -368,6 +368,7 @@ class PlaysoundBeeper(NoticeOnce):
         if loader.is_alive():
             self._fail(f"{probes.program or 'the audio player check'} did not answer", SLOW)
             probes.close()
+            loader.join(1)  # the probe it was waiting on is killed: let it reap it
         with self._lock:
             self.settled.set()
             waiting, self._waiting = self._waiting, []
