@@ -176,6 +176,11 @@ class SessionRunner:
             self.speaker.prepare()
         self._report(Update(notices=tuple(self._sound_notices())))
 
+    def state_changed(self) -> None:
+        """Something the front end shows besides the engine changed (history became ready or
+        failed): report, so it redraws."""
+        self._report(Update())
+
     def move_start(self, start_index: int, resumed_from: int) -> None:
         """Before the start: begin at `start_index` instead, resuming session `resumed_from`."""
         if self.started or self.finished:

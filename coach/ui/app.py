@@ -143,18 +143,17 @@ class CoachApp(App[int]):
     def _after_first_frame(self) -> None:
         if not gc.isenabled():  # the command line turned it off for start-up
             self.set_timer(SETTLE_COLLECTOR, settle_collector)
-        if self._store is not None:
-            self._history_ready()
-        else:
-            self.run_worker(self._open_history, thread=True, group="history", exit_on_error=False)
+        self.run_worker(self._open_history, thread=True, group="history", exit_on_error=False)
 
     def _open_history(self) -> None:
-        """In a worker thread: open the file, then carry on on the event loop."""
+        """In a worker thread: open the file and look for a session to resume, then carry on
+        on the event loop (which never waits on the file: it may be slow, or locked)."""
         self.history()
+        offer = None if self.start == "history" else self._resume_offer()
         with contextlib.suppress(RuntimeError):  # the app closed meanwhile
-            self.call_from_thread(self._history_ready)
+            self.call_from_thread(self._history_ready, offer)
 
-    def _history_ready(self) -> None:
+    def _history_ready(self, offer: ResumeOffer | None) -> None:
         if self.history_problem:
             self.notify(
                 f"History will not be saved: {self.history_problem}",
@@ -165,10 +164,11 @@ class CoachApp(App[int]):
         added = self.history().journal_note
         if added:
             self.notify(added, severity="information", timeout=12, markup=False)
+        if self.runner is not None:
+            self.runner.state_changed()  # the session's top line says whether history is saved
         began = self.runner is not None and self.runner.started
-        if self.start == "history" or began:  # too late to offer a resume
+        if began:  # too late to offer a resume
             return
-        offer = self._resume_offer()
         if offer is not None:
             from coach.ui.screens.resume import ResumeScreen
 
@@ -214,7 +214,10 @@ class CoachApp(App[int]):
 
         if said is None:
             return
-        answer(self.history(), offer, said)
+        history = self.history()
+        self.run_worker(
+            lambda: answer(history, offer, said), thread=True, group="history", exit_on_error=False
+        )
         if said is not Answer.RESUME:
             return
         runner = self.runner

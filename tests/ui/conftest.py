@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from coach.catalog import resolve
 from coach.routine import RoutineEntry
@@ -54,3 +55,11 @@ def app_for(
     clock: FakeClock, entry: RoutineEntry | None, beeper: RecordingBeeper | NullBeeper | None = None
 ) -> CoachApp:
     return make_app(clock=clock, beeper=beeper or NullBeeper(), routine=entry)
+
+
+async def settle(pilot: Pilot[int]) -> None:
+    """Let the app take in what its worker threads read (history is read off the event loop)."""
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

@@ -23,6 +23,8 @@ from coach.ui.screens.history import HistoryScreen
 from coach.ui.screens.session import SessionScreen
 from coach.ui.screens.summary import SummaryScreen
 
+from .conftest import settle
+
 
 def seed(path: Path, clock: FakeClock, titles: list[str]) -> None:
     with HistoryStore.open(path) as store:
@@ -65,7 +67,7 @@ async def test_the_history_screen_leaves_out_rows_it_cannot_read_and_says_how_ma
     db.close()
     app = make_app(clock=clock, beeper=NullBeeper(), data_dir=data_dir, start="history")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, HistoryScreen)
         stats = str(screen.query_one("#history-stats", Static).render())
@@ -87,12 +89,12 @@ async def test_a_journal_from_a_locked_file_is_added_at_the_start_and_told_once(
         app = make_app(clock=clock, beeper=NullBeeper(), data_dir=data_dir, routine=short_entry)
         async with app.run_test(size=(80, 24)) as pilot:
             await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
             await pilot.press("enter")
             clock.advance(5 + 4 * 2 + 1)  # the first set, on the left
             assert isinstance(app.screen, SessionScreen)
             app.screen.tick()
-            await pilot.pause()
+            await settle(pilot)
         assert journal_path(path).is_file()  # leaving ended the session; the file was locked
     finally:
         other.execute("ROLLBACK")
@@ -101,7 +103,7 @@ async def test_a_journal_from_a_locked_file_is_added_at_the_start_and_told_once(
     app = make_app(clock=clock, beeper=NullBeeper(), data_dir=data_dir, start="history")
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.query_one(DataTable).row_count == 1
     assert not journal_path(path).exists()
     assert [text for text in notices if "locked" in text] == [
@@ -132,14 +134,14 @@ async def test_a_read_only_history_is_shown_and_a_session_runs_saying_once_it_is
         app = make_app(clock=clock, beeper=NullBeeper(), data_dir=data_dir, routine=short_entry)
         async with app.run_test(size=(80, 24)) as pilot:
             await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
             await run_through(pilot, clock)
             assert isinstance(app.screen, SummaryScreen) and app.screen.result.completed
             assert not app.screen.checking_in  # nothing to add a check-in to
         assert notices == [f"History will not be saved: {path} is read-only"]
         app = make_app(clock=clock, beeper=NullBeeper(), data_dir=data_dir, start="history")
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
+            await settle(pilot)
             screen = app.screen
             assert isinstance(screen, HistoryScreen)
             title = str(screen.query_one("#history-title", Static).render())
@@ -158,11 +160,11 @@ async def test_the_header_says_history_is_not_saved_on_a_read_only_file(
         app = make_app(clock=clock, beeper=NullBeeper(), data_dir=data_dir, routine=short_entry)
         async with app.run_test(size=(80, 24)) as pilot:
             await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
             await pilot.press("enter")
-            await pilot.pause()
+            await settle(pilot)
             screen = app.screen
             assert isinstance(screen, SessionScreen)
             screen.tick()
-            await pilot.pause()
+            await settle(pilot)
             assert "history not saved" in str(screen.query_one("#top", Static).render())

@@ -18,10 +18,13 @@ from coach.history.sqlite import MemoryStore
 from coach.sound import NullBeeper
 from coach.testing import FakeClock, sample_sessions
 from coach.ui.app import CoachApp, make_app
-from coach.ui.screens.history import HistoryScreen, SessionDetailScreen
+from coach.ui.screens.history import HistoryScreen
 from coach.ui.screens.home import HomeScreen
+from coach.ui.screens.session_detail import SessionDetailScreen
 from coach.ui.widgets.calendar import ActivityCalendar, month_row, week_columns
 from coach.ui.widgets.trendline import TrendLine, bar_rows
+
+from .conftest import settle
 
 NOW = FakeClock().wall()  # Monday 2 March 2026, 08:00 UTC
 
@@ -117,7 +120,7 @@ def row(table: DataTable[Any], index: int) -> list[str]:
 async def test_streak_week_calendar_trend_and_table() -> None:
     app = history_app(seeded())
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, HistoryScreen)
         stats = str(screen.query_one("#history-stats", Static).render())
@@ -152,8 +155,9 @@ async def test_streak_week_calendar_trend_and_table() -> None:
 async def test_enter_shows_the_sets_and_escape_comes_back() -> None:
     app = history_app(seeded())
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("enter")
+        await settle(pilot)
         detail = app.screen
         assert isinstance(detail, SessionDetailScreen)
         info = str(detail.query_one("#detail-info", Static).render())
@@ -171,6 +175,7 @@ async def test_enter_shows_the_sets_and_escape_comes_back() -> None:
         await pilot.press("escape")
         assert isinstance(app.screen, HistoryScreen)
         await pilot.press("down", "down", "enter")
+        await settle(pilot)
         detail = app.screen
         assert isinstance(detail, SessionDetailScreen)
         info = str(detail.query_one("#detail-info", Static).render())
@@ -182,7 +187,7 @@ async def test_enter_shows_the_sets_and_escape_comes_back() -> None:
 async def test_no_sessions_is_a_friendly_line() -> None:
     app = history_app(MemoryStore())
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, HistoryScreen) and screen.has_class("-empty")
         message = str(screen.query_one("#history-empty", Static).render())
@@ -199,7 +204,7 @@ async def test_a_damaged_history_file_says_so_and_is_left_alone(data_dir: Path) 
     path.write_bytes(garbage)
     app = make_app(clock=FakeClock(), beeper=NullBeeper(), data_dir=data_dir, start="history")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         message = str(app.screen.query_one("#history-empty", Static).render())
         assert message.startswith("Your history cannot be read: ")
         assert "is not a SQLite database (left untouched)" in message
@@ -212,7 +217,7 @@ async def test_sessions_kept_in_memory_are_not_shown_as_saved(data_dir: Path) ->
     app = make_app(clock=FakeClock(), beeper=NullBeeper(), data_dir=data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         store = app.history()
         assert app.history_problem
         session = store.start_session("quick", "Quick check", NOW - timedelta(minutes=5))
@@ -228,7 +233,7 @@ async def test_the_next_hundred_load_at_the_last_row() -> None:
     store.import_sessions(sample_sessions(150, NOW - timedelta(days=200), sets_each=2))
     app = history_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         table = app.screen.query_one(DataTable)
         assert table.row_count == 100
         assert table.border_subtitle == "latest 100 of 150 · more load at the end"
@@ -243,7 +248,7 @@ async def test_the_next_hundred_load_at_the_last_row() -> None:
 async def test_h_on_home_opens_history_and_escape_goes_back() -> None:
     app = make_app(clock=FakeClock(), beeper=NullBeeper(), store=seeded())
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("h")
         assert isinstance(app.screen, HistoryScreen)

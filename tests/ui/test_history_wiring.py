@@ -20,7 +20,7 @@ from coach.ui.screens.resume import ResumeScreen
 from coach.ui.screens.session import SessionScreen
 from coach.ui.screens.summary import SummaryScreen
 
-from .conftest import app_for
+from .conftest import app_for, settle
 
 
 async def advance(pilot: Pilot[int], clock: FakeClock, seconds: float) -> None:
@@ -178,7 +178,7 @@ async def test_run_offers_to_resume_at_the_next_set(
     old = cut_off(store, clock, "short", "Short test routine", ["left", "right"])
     app = make_app(clock=clock, beeper=NullBeeper(), routine=short_entry, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ResumeScreen)
         question = str(app.screen.query_one("#resume-question").render())
         assert question.startswith("Resume Short test routine?")
@@ -207,7 +207,7 @@ async def test_starting_over_begins_at_the_top_and_stops_asking(
     cut_off(store, clock, "short", "Short test routine", ["left"])
     app = make_app(clock=clock, beeper=NullBeeper(), routine=short_entry, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ResumeScreen)
         await pilot.press("s")
         screen = app.screen
@@ -227,7 +227,7 @@ async def test_home_offers_to_resume_a_built_in_routine(
     store.finish_session(old, start + timedelta(minutes=2), "interrupted")
     app = make_app(clock=clock, beeper=NullBeeper(), store=store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ResumeScreen)
         assert "Not now" in str(app.screen.query_one("#resume-no").render())
         await pilot.press("r")
@@ -252,7 +252,7 @@ async def test_not_now_on_home_asks_again_next_time(
     for key in ("n", "escape"):
         app = make_app(clock=clock, beeper=NullBeeper(), store=store)
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, ResumeScreen), key
             await pilot.press(key)
             assert isinstance(app.screen, HomeScreen)
@@ -263,7 +263,7 @@ async def test_not_now_on_home_asks_again_next_time(
 async def test_nothing_to_resume_leaves_home_alone(clock: FakeClock) -> None:
     app = make_app(clock=clock, beeper=NullBeeper(), store=MemoryStore())
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
 
 

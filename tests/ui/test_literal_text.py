@@ -17,12 +17,12 @@ from coach.routine import RoutineEntry
 from coach.routine_yaml import parse_routine
 from coach.testing import FakeClock, RecordingBeeper
 from coach.ui.app import make_app
-from coach.ui.screens.history import SessionDetailScreen
 from coach.ui.screens.resume import ResumeScreen
 from coach.ui.screens.session import SessionScreen
+from coach.ui.screens.session_detail import SessionDetailScreen
 from coach.ui.screens.summary import SummaryScreen
 
-from .conftest import app_for
+from .conftest import app_for, settle
 
 TITLE = "Hips [beginner] [/] [bold red]x"
 NAME = "Clamshell [band] [/]"
@@ -123,11 +123,11 @@ async def test_history_and_a_session_show_titles_and_notes_as_written() -> None:
     store.finish_session(session, clock.wall(), "completed", note=f"felt [/] ok {ESC}[2J")
     app = make_app(clock=clock, beeper=RecordingBeeper(), store=store, start="history")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         text = screen_text(app)
         assert TITLE[:20] in text and ESC not in text  # the routine column is cut at its width
         app.push_screen(SessionDetailScreen(session, app, clock))
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, SessionDetailScreen)
         text = screen_text(app)
         assert f"{TITLE} \\x1b[31mred" in text

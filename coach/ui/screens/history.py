@@ -6,15 +6,15 @@ the latest 100 sessions; the next 100 load when the cursor reaches the last row.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+import contextlib
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
@@ -23,19 +23,14 @@ from coach.clock import Clock
 from coach.durations import plural
 from coach.history.model import (
     HistoryAccess,
-    SessionDetail,
     SessionSummary,
-    SetRecord,
     Store,
+    TrendPoint,
+    Unreadable,
 )
 from coach.history_view import (
     LIST_COLUMNS,
-    minutes_text,
-    pain_text,
     row_style,
-    scale_text,
-    status_text,
-    when,
 )
 from coach.literal import literal, shown
 from coach.ui.widgets.calendar import ActivityCalendar
@@ -43,7 +38,7 @@ from coach.ui.widgets.footer import KeyFooter
 from coach.ui.widgets.trendline import TrendLine
 
 if TYPE_CHECKING:
-    from rich.console import JustifyMethod
+    pass
 
 
 PAGE = 100
@@ -56,6 +51,41 @@ COLUMNS = tuple(column for column in LIST_COLUMNS if column.on_screen)
 FIXED_WIDTH = sum(column.width or 0 for column in COLUMNS)
 # A cell of padding each side of every column, the table's border and its scrollbar.
 TABLE_EXTRA = 2 * len(COLUMNS) + 2 + 2
+
+
+@dataclass(frozen=True)
+class HistoryRead:
+    """What the history screen shows, read at one moment off the event loop."""
+
+    now: datetime
+    total: int
+    unreadable: Unreadable
+    read_only: bool
+    streak: int
+    this_week: int
+    calendar: dict[date, int]
+    trend: list[TrendPoint]
+    sessions: list[SessionSummary]
+
+
+def read_history(store: Store, now: datetime) -> HistoryRead:
+    """Everything the screen shows (the lists empty when there are no sessions)."""
+    today = now.date()
+    total = store.count()
+    unreadable = store.unreadable()
+    if not total:
+        return HistoryRead(now, 0, unreadable, store.read_only, 0, 0, {}, [], [])
+    return HistoryRead(
+        now=now,
+        total=total,
+        unreadable=unreadable,
+        read_only=store.read_only,
+        streak=store.streak(today),
+        this_week=store.sessions_this_week(today),
+        calendar=store.calendar(today, weeks=WEEKS),
+        trend=store.trend(TREND_POINTS),
+        sessions=store.recent(limit=PAGE),
+    )
 
 
 def stats_line(streak: int, this_week: int, total: int) -> Text:
@@ -86,6 +116,7 @@ class HistoryScreen(Screen[None]):
         self.sessions: list[SessionSummary] = []
         self.total = 0
         self.now: datetime | None = None
+        self._paging = False  # a page of sessions is being read
         self._routine_width = 0
 
     def compose(self) -> ComposeResult:
@@ -105,53 +136,64 @@ class HistoryScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        from coach.history.model import HistoryError
-
         self.query_one("#calendar-box").border_title = f"Last {WEEKS} weeks"
         self.query_one("#trend-box").border_subtitle = "pain 0–10"
         self.query_one("#sessions").border_title = "Sessions"
-        try:
-            self.load(self.history.history(), self.clock.wall())
-        except HistoryError as exc:
-            self.show_empty(f"Could not read the history: {exc}")
+        # Read in a worker thread: the event loop never waits on the file (it may be locked).
+        self.run_worker(self._read, thread=True, group="history-read", exit_on_error=False)
 
-    def load(self, store: Store, now: datetime) -> None:
-        self.now = now
-        today = now.date()
-        self.total = store.count()
-        unreadable = store.unreadable()  # rows left out, and left as they are in the file
+    def _read(self) -> None:
+        """In a worker thread: everything the screen shows, then shown on the event loop."""
+        from coach.history.model import HistoryError
+
+        try:
+            found: HistoryRead | str = read_history(self.history.history(), self.clock.wall())
+        except HistoryError as exc:
+            found = f"Could not read the history: {exc}"
+        with contextlib.suppress(RuntimeError):  # the app closed meanwhile
+            self.app.call_from_thread(self.show, found)
+
+    def show(self, found: HistoryRead | str) -> None:
+        """Show what the worker read (or why it could not)."""
+        if isinstance(found, str):
+            self.show_empty(found)
+            return
+        self.now = found.now
+        today = found.now.date()
+        self.total = found.total
+        unreadable = found.unreadable  # rows left out, and left as they are in the file
         if not self.total:
-            problem = None if store.read_only else self.history.history_problem
+            problem = None if found.read_only else self.history.history_problem
             if unreadable:
                 problem = f"{unreadable.words()} (left as they are in the file)"
             self.show_empty(f"Your history cannot be read: {problem}" if problem else EMPTY)
             return
-        stats = stats_line(store.streak(today), store.sessions_this_week(today), self.total)
+        stats = stats_line(found.streak, found.this_week, self.total)
         if unreadable:
             stats.append(f"   ·   {unreadable.words()}", style="bold")
         self.query_one("#history-stats", Static).update(stats)
-        if store.read_only or self.history.history_problem:
+        if found.read_only or self.history.history_problem:
             self.query_one("#history-title", Static).update(
                 Text.assemble(
                     ("coach", "bold"),
                     ("  ·  history", "dim"),
                     (
                         "  ·  read-only: new sessions are not saved"
-                        if store.read_only
+                        if found.read_only
                         else "  ·  not saved: only this run's sessions",  # kept in memory
                         "bold",
                     ),
                 )
             )
         calendar = self.query_one(ActivityCalendar)
-        calendar.show(today, store.calendar(today, weeks=WEEKS))
+        calendar.show(today, found.calendar)
         self.query_one("#calendar-box").border_subtitle = calendar.legend()
-        trend = store.trend(TREND_POINTS)
+        trend = found.trend
         self.query_one("#trend-box").border_title = f"Latest {plural(len(trend), 'session')}"
         self.query_one("#trend-before", TrendLine).show([p.pain_before for p in trend])
         self.query_one("#trend-after", TrendLine).show([p.pain_after for p in trend])
         self.query_one("#trend-minutes", TrendLine).show([p.minutes for p in trend])
-        self.sessions = store.recent(limit=PAGE)
+        self.sessions = list(found.sessions)
         self.fill_table()
         self.query_one(DataTable).focus()
 
@@ -204,14 +246,30 @@ class HistoryScreen(Screen[None]):
             self.fill_table()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        from coach.history.model import HistoryError
-
         if event.cursor_row < len(self.sessions) - 1 or len(self.sessions) >= self.total:
             return
+        if self._paging:
+            return
+        self._paging = True
+        self.run_worker(self._read_more, thread=True, group="history-read", exit_on_error=False)
+
+    def _read_more(self) -> None:
+        """In a worker thread: the next page of sessions."""
+        from coach.history.model import HistoryError
+
         try:
-            more = self.history.history().recent(limit=PAGE, offset=len(self.sessions))
+            more: list[SessionSummary] | str = self.history.history().recent(
+                limit=PAGE, offset=len(self.sessions)
+            )
         except HistoryError as exc:
-            self.notify(f"Could not read more sessions: {exc}", severity="error", markup=False)
+            more = f"Could not read more sessions: {exc}"
+        with contextlib.suppress(RuntimeError):
+            self.app.call_from_thread(self._add_more, more)
+
+    def _add_more(self, more: list[SessionSummary] | str) -> None:
+        self._paging = False
+        if isinstance(more, str):
+            self.notify(more, severity="error", markup=False)
             return
         self.sessions.extend(more)
         self.add_rows(more)
@@ -236,98 +294,9 @@ class HistoryScreen(Screen[None]):
             self.open(self.sessions[table.cursor_row].id)
 
     def open(self, session_id: int) -> None:
+        from coach.ui.screens.session_detail import SessionDetailScreen
+
         self.app.push_screen(SessionDetailScreen(session_id, self.history, self.clock))
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-
-def sets_table(detail: SessionDetail) -> Table:
-    """One row per set; side, direction and holds only when some set has them."""
-    sets = detail.sets
-    table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 2, 0, 0))
-    columns: list[tuple[str, JustifyMethod, Callable[[SetRecord], str]]] = [
-        ("Exercise", "left", lambda entry: entry.exercise),
-        ("Set", "right", lambda entry: str(entry.set_number)),
-    ]
-    if any(entry.side for entry in sets):
-        columns.append(("Side", "left", lambda entry: entry.side or ""))
-    if any(entry.direction for entry in sets):
-        columns.append(("Direction", "left", lambda entry: entry.direction or ""))
-    columns.append(("Reps", "right", lambda entry: str(entry.reps)))
-    if any(entry.holds for entry in sets):
-        columns.append(("Holds", "right", lambda entry: str(entry.holds)))
-    for name, justify, _ in columns:
-        table.add_column(name, justify=justify)
-    table.add_column("")
-    for entry in sets:
-        skipped = Text("skipped", style="bold") if entry.skipped else ""
-        table.add_row(*(literal(cell(entry)) for _, _, cell in columns), skipped)
-    return table
-
-
-def detail_lines(detail: SessionDetail, now: datetime) -> Text:
-    session = detail.session
-    done = sum(1 for entry in detail.sets if not entry.skipped)
-    planned = session.planned_sets or len(detail.sets)
-    ended = session.ended_at
-    start = when(session.started_at, now)
-    period = start if ended is None else f"{start} to {ended.astimezone():%H:%M}"
-    text = Text.assemble(
-        (period, "bold"),
-        f" · {minutes_text(session.minutes)} min · {status_text(session.status)}\n",
-        "Pain ",
-        (pain_text(session.pain_before, session.pain_after).strip(), "bold"),
-        "   Effort ",
-        (scale_text(session.effort), "bold"),
-        "/10" if session.effort is not None else "",
-        "   Sets done ",
-        (f"{done} of {planned}", "bold"),
-    )
-    if session.note:
-        text.append("\nNote ")
-        text.append(shown(session.note), style="italic")
-    return text
-
-
-class SessionDetailScreen(Screen[None]):
-    """One session: when, how it felt, and every set with its reps, holds and skips."""
-
-    BINDINGS = [Binding("escape,q", "close", "Back")]
-
-    def __init__(self, session_id: int, history: HistoryAccess, clock: Clock) -> None:
-        super().__init__()
-        self.session_id = session_id
-        self.history = history
-        self.clock = clock
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="detail-title")
-        with VerticalScroll(id="detail-body"):
-            yield Static(id="detail-info")
-            yield Static(id="detail-sets")
-        yield KeyFooter()
-
-    def on_mount(self) -> None:
-        from coach.history.model import HistoryError
-
-        try:
-            detail = self.history.history().detail(self.session_id)
-        except HistoryError as exc:
-            self.query_one("#detail-info", Static).update(
-                literal(f"Could not read the session: {exc}")
-            )
-            return
-        if detail is None:
-            self.query_one("#detail-info", Static).update("This session is no longer in history.")
-            return
-        self.query_one("#detail-title", Static).update(
-            Text.assemble(literal(detail.session.title, "bold"), ("  ·  session", "dim"))
-        )
-        self.query_one("#detail-info", Static).update(detail_lines(detail, self.clock.wall()))
-        sets = sets_table(detail) if detail.sets else Text("No sets were recorded.", style="dim")
-        self.query_one("#detail-sets", Static).update(sets)
-        self.query_one("#detail-body").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)
