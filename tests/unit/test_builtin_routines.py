@@ -1,7 +1,13 @@
-"""The built-in routines against their articles: doses, order and sides."""
+"""The built-in routines against their articles: doses, order and sides.
+
+The articles are quoted in each routine file's comments; these tests hold the facts a person
+relies on (a warm-up that fits before a run, the article's dose where a routine says it keeps it,
+which leg a side names).
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -11,24 +17,115 @@ from coach.plan import build_plan
 from coach.routine import Exercise, Routine
 from coach.routine_yaml import load_routine
 
+BUILTINS = ["home-basics", "low-back", "pre-run", "pre-run-strength"]
+RUNNERS = "Back Pain? It's All in The Hips"
+# The article's four exercises, in its order.
+RUNNER_EXERCISES = [
+    "Kneeling 3-way hip flexor stretch",
+    "Donkey kicks",
+    "Monster walk",
+    "Bridge with a ball squeeze",
+]
+
 
 def builtin(name: str) -> Routine:
     return load_routine(builtin_routines_dir() / f"{name}.yaml")
+
+
+def text_of(name: str) -> str:
+    return (Path(builtin_routines_dir()) / f"{name}.yaml").read_text(encoding="utf-8")
 
 
 def by_name(routine: Routine) -> dict[str, Exercise]:
     return {ex.name: ex for ex in routine.exercises}
 
 
-def test_builtins_are_exactly_three_and_name_their_article() -> None:
+def test_builtins_are_exactly_four_and_name_their_article() -> None:
     files = sorted(p.stem for p in Path(builtin_routines_dir()).glob("*.yaml"))
-    assert files == ["home-basics", "low-back", "pre-run"]
-    assert builtin("pre-run").source == "Back Pain? It's All in The Hips"
+    assert files == BUILTINS
+    assert builtin("pre-run").source == RUNNERS
+    assert builtin("pre-run-strength").source == RUNNERS
     assert builtin("low-back").source == "Is Hip Weakness Contributing to Your Back Pain?"
     assert builtin("home-basics").source == "Managing Back Pain & Hip Strengthening"
     for name in files:
         safety = builtin(name).safety.lower()
         assert "physician" in safety and "sharp pain" in safety
+
+
+@pytest.mark.parametrize("name", BUILTINS)
+def test_builtin_plans_add_up(name: str) -> None:
+    plan = build_plan(builtin(name), name)
+    assert plan.total_seconds == pytest.approx(sum(s.seconds or 0 for s in plan.steps))
+    assert plan.steps[0].phase == "ready"
+    assert all(s.seconds is not None for s in plan.steps)
+
+
+# ---------------------------------------------------------------- the runner's two routines
+
+
+def test_pre_run_is_a_warm_up_of_at_most_15_minutes_with_every_exercise_in_order() -> None:
+    r = builtin("pre-run")
+    assert build_plan(r, "pre-run").total_seconds <= 900
+    assert [ex.name for ex in r.exercises] == RUNNER_EXERCISES
+    assert "warm-up" in r.tags and "strength" not in r.tags
+    assert "runner" in r.summary.lower()
+    flexor, donkey, monster, bridge = r.exercises
+    # The stretch: the set the article describes, once each side, holds at the full 30 s.
+    assert (flexor.sets, flexor.reps, flexor.hold, flexor.sides) == (1, 1, 30, "both")
+    assert flexor.directions == ["forward", "open to the side", "turned out"]
+    assert flexor.first_side == "right"
+    assert "resistance band" in donkey.equipment
+    assert any("90 degrees" in c for c in donkey.cues)
+    assert monster.sides == "alternate" and monster.directions == ["forward", "backward"]
+    assert monster.first_side == "right"
+    # The bridge keeps the article's count and sets, with a short squeeze instead of 30 s.
+    assert (bridge.sets, bridge.reps) == (2, 15) and 0 < bridge.hold < 30
+    text = text_of("pre-run")
+    for quoted in (
+        '"Hold for up to 30 seconds"',
+        '"with two sets of 10 in each direction"',
+        '"Hold for 30 seconds"',
+    ):
+        assert quoted in text, quoted  # each choice quotes the words it rests on
+
+
+def test_pre_run_strength_is_the_article_as_written_and_not_a_warm_up() -> None:
+    r = builtin("pre-run-strength")
+    assert [ex.name for ex in r.exercises] == RUNNER_EXERCISES
+    assert "strength" in r.tags
+    assert not {"warm-up", "pre-run"} & set(r.tags)
+    assert "strength" in r.summary.lower() and "not as a warm-up" in r.summary
+    flexor, donkey, monster, bridge = r.exercises
+    assert (bridge.sets, bridge.reps, bridge.hold) == (2, 15, 30)
+    assert (flexor.sets, flexor.reps, flexor.hold) == (2, 1, 30)
+    plan = build_plan(r, "pre-run-strength")
+    bridge_holds = [s for s in plan.steps if s.exercise == bridge.name and s.phase == "hold"]
+    assert [s.seconds for s in bridge_holds] == [30] * 30
+    flexor_holds = Counter(
+        (s.set, s.side, s.direction, s.seconds)
+        for s in plan.steps
+        if s.exercise == flexor.name and s.phase == "hold"
+    )
+    assert flexor_holds == {
+        (set_no, side, direction, 30): 1
+        for set_no in (1, 2)
+        for side in ("right", "left")
+        for direction in flexor.directions
+    }
+    assert "about an hour" in text_of("pre-run-strength")  # why not ten holds in each position
+    assert (donkey.reps, donkey.hold, monster.reps) == (10, 2, 5)  # as in the warm-up
+
+
+def test_the_warm_up_and_the_strength_routine_differ_only_in_stretch_and_bridge() -> None:
+    warm, strength = builtin("pre-run"), builtin("pre-run-strength")
+    for a, b in zip(warm.exercises, strength.exercises, strict=True):
+        same = ("side_is", "first_side", "directions", "setup", "cues", "mistakes", "equipment")
+        assert [getattr(a, k) for k in same] == [getattr(b, k) for k in same], a.name
+    seconds = build_plan(strength, "pre-run-strength").total_seconds
+    assert 25 * 60 <= seconds <= 35 * 60  # "about half an hour", as its summary says
+
+
+# ---------------------------------------------------------------- the physio articles
 
 
 def test_low_back_follows_the_article() -> None:
@@ -62,25 +159,6 @@ def test_low_back_follows_the_article() -> None:
     assert holds and all(s.seconds == 2 for s in holds)
 
 
-def test_pre_run_follows_the_article() -> None:
-    r = builtin("pre-run")
-    assert [ex.name for ex in r.exercises] == [
-        "Kneeling 3-way hip flexor stretch",
-        "Donkey kicks",
-        "Monster walk",
-        "Bridge with a ball squeeze",
-    ]
-    flexor, donkey, monster, bridge = r.exercises
-    assert flexor.hold == 30 and flexor.sets == 2 and flexor.sides == "both"
-    assert len(flexor.directions) == 3 and flexor.first_side == "right"
-    assert donkey.sides == "alternate" and "resistance band" in donkey.equipment
-    assert any("90 degrees" in c for c in donkey.cues)
-    assert monster.sides == "alternate" and monster.directions == ["forward", "backward"]
-    assert monster.first_side == "right"
-    assert bridge.hold == 30 and bridge.reps == 15 and 2 <= bridge.sets <= 3
-    assert "pre-workout" in r.tags and "runner" in r.summary.lower()
-
-
 def test_home_basics_follows_the_article() -> None:
     kick, stretch = builtin("home-basics").exercises
     assert kick.directions == ["forward", "side", "back"] and kick.reps == 10
@@ -91,11 +169,3 @@ def test_home_basics_follows_the_article() -> None:
     assert len(kicks) == 10 * 3 * 2
     holds = [s for s in plan.steps if s.exercise == stretch.name and s.phase == "hold"]
     assert [(s.side, s.seconds) for s in holds] == [("left", 30)] * 3 + [("right", 30)] * 3
-
-
-@pytest.mark.parametrize("name", ["home-basics", "low-back", "pre-run"])
-def test_builtin_plans_add_up(name: str) -> None:
-    plan = build_plan(builtin(name), name)
-    assert plan.total_seconds == pytest.approx(sum(s.seconds or 0 for s in plan.steps))
-    assert plan.steps[0].phase == "ready"
-    assert all(s.seconds is not None for s in plan.steps)
