@@ -1,4 +1,4 @@
-"""The built-in routines against their articles: doses, order and sides.
+"""The built-in routines against their articles: doses, order, sides, and the reasons given.
 
 The articles are quoted in each routine file's comments; these tests hold the facts a person
 relies on (a warm-up that fits before a run, the article's dose where a routine says it keeps it,
@@ -125,6 +125,81 @@ def test_the_warm_up_and_the_strength_routine_differ_only_in_stretch_and_bridge(
     assert 25 * 60 <= seconds <= 35 * 60  # "about half an hour", as its summary says
 
 
+# ---------------------------------------------------------------- what a side names
+
+# For every exercise with sides: what its left and right name, and which comes first.
+SIDES = {
+    ("pre-run", "Kneeling 3-way hip flexor stretch"): ("kneeling", "right"),
+    ("pre-run", "Donkey kicks"): ("working", "left"),
+    ("pre-run", "Monster walk"): ("leading", "right"),
+    ("pre-run-strength", "Kneeling 3-way hip flexor stretch"): ("kneeling", "right"),
+    ("pre-run-strength", "Donkey kicks"): ("working", "left"),
+    ("pre-run-strength", "Monster walk"): ("leading", "right"),
+    ("low-back", "Clamshell"): ("working", "left"),
+    ("low-back", "Side-lying hip abduction"): ("working", "left"),
+    ("low-back", "Quadruped hip extension with knee flexion"): ("working", "left"),
+    ("low-back", "Cook hip lift"): ("working", "left"),
+    ("low-back", "Lateral step down"): ("working", "left"),
+    ("home-basics", "3-way kick"): ("working", "left"),
+    ("home-basics", "Seated hamstring stretch"): ("working", "left"),
+}
+
+
+def test_every_exercise_with_sides_says_what_its_side_names() -> None:
+    seen = {}
+    for name in BUILTINS:
+        sided = [ex for ex in builtin(name).exercises if ex.sides != "none"]
+        for ex in sided:
+            seen[(name, ex.name)] = (ex.side_is, ex.first_side)
+        # Written out in the file, not left to the default: each one was decided.
+        assert text_of(name).count("\n    side_is: ") == len(sided), name
+    assert seen == SIDES
+
+
+def test_setups_and_cues_name_the_side_the_way_side_is_does() -> None:
+    for name in BUILTINS:
+        for ex in builtin(name).exercises:
+            words = " ".join([ex.setup, *ex.cues]).lower()
+            assert "side shown" not in words, (name, ex.name)  # which side? say which leg
+            if ex.sides == "none":
+                continue
+            if ex.side_is == "kneeling":
+                assert "knee shown on the mat" in words, ex.name
+            elif ex.side_is == "leading":
+                assert "lead foot shown" in words, ex.name
+            else:
+                assert "working" in words, (name, ex.name)
+    low_back = by_name(builtin("low-back"))
+    for lying in ("Clamshell", "Side-lying hip abduction"):
+        assert low_back[lying].setup.startswith("Lie on your side with the working leg on top")
+
+
+# ---------------------------------------------------------------- the reasons, carried over
+
+
+def test_why_texts_carry_the_reasons_the_articles_give() -> None:
+    for name in ("pre-run", "pre-run-strength"):
+        flexor, donkey, monster, bridge = builtin(name).exercises
+        # "Your Key to Less Pain": tight hips tell the glutes to switch off.
+        assert "switch off" in flexor.why and "hose" in flexor.why
+        assert "hip extensions" in donkey.why.lower() and "cycling" in donkey.why
+        # The article says "adductors in the outer thigh"; the outer thigh's are the abductors.
+        assert "abductors" in monster.why and "adductor" not in monster.why
+        assert "hip flexor stretch" in bridge.why and "core" in bridge.why
+    low_back = by_name(builtin("low-back"))
+    # "Hip Weakness May Be Contributing…": weak hips let the knee cave into valgus, and weak
+    # abductors make low back pain worse.
+    assert "valgus" in low_back["Lateral step down"].why
+    assert "caving inward" in low_back["Clamshell"].why
+    abduction = low_back["Side-lying hip abduction"].why
+    assert "abductors" in abduction and "low back pain" in abduction
+    assert "back muscles" in builtin("low-back").summary
+    basics = builtin("home-basics")
+    kick, stretch = basics.exercises
+    assert "back exercises alone" in basics.summary and "low back muscles" in kick.why
+    assert "overworked" in stretch.why
+
+
 # ---------------------------------------------------------------- the physio articles
 
 
@@ -151,6 +226,7 @@ def test_low_back_follows_the_article() -> None:
     assert any("8 inches" in item for item in step_down.equipment)
     assert "45 degrees" in ex["Clamshell"].setup
     assert any("30 degrees" in c for c in ex["Side-lying hip abduction"].cues)
+    assert any("toes forward" in c.lower() for c in ex["Side-lying hip abduction"].cues)
     assert "15" in ex["Side-lying hip abduction"].progression
     assert any("90 degrees" in c for c in ex["Quadruped hip extension with knee flexion"].cues)
     assert any("roll backwards" in m for m in ex["Clamshell"].mistakes)
