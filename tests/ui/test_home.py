@@ -74,17 +74,19 @@ async def test_user_routines_arrive_from_a_worker_with_their_minutes(
     app = app_for(clock, None)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await read_all(pilot)
-        assert [row.id for row in screen.rows] == [
+        ids = [row.id for row in screen.rows]
+        assert ids == [
             "pre-run",
             "low-back",
             "home-basics",
+            "pre-run-strength",
             "mine",
             "zz-other",
         ]
         lines = shown(screen)
         # 10 s to get ready, 30 reps of 4 s: 130 s is 2 min; the title is literal text.
-        assert lines[3] == "Hips [beginner]\n2 min · 1 exercise · mine"
-        assert lines[4] == "Other\n1 min · 1 exercise · mine"
+        assert lines[ids.index("mine")] == "Hips [beginner]\n2 min · 1 exercise · mine"
+        assert lines[ids.index("zz-other")] == "Other\n1 min · 1 exercise · mine"
     main = threading.main_thread().name
     assert reading_threads["mine.yaml"] != main
     assert reading_threads["zz-other.yaml"] != main
@@ -100,7 +102,7 @@ async def test_a_broken_file_is_one_entry_with_its_error_and_starts_nothing(
         async with app.run_test(size=(80, 24)) as pilot:
             screen = await read_all(pilot)
             lines = shown(screen)
-            assert len(lines) == 5, start
+            assert len(lines) == 6, start
             broken = lines.index(next(line for line in lines if "broken.yaml" in line))
             assert lines[broken] == (
                 "broken.yaml: 3:5: unknown key 'nam' in exercise 1; did you mean 'name'?"
@@ -126,7 +128,12 @@ async def test_a_user_routine_with_a_built_in_id_takes_its_place(
     app = app_for(clock, None)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await read_all(pilot)
-        assert [row.id for row in screen.rows] == ["pre-run", "low-back", "home-basics"]
+        assert [row.id for row in screen.rows] == [
+            "pre-run",
+            "low-back",
+            "home-basics",
+            "pre-run-strength",
+        ]
         assert shown(screen)[1].startswith("My low back\n")
         await pilot.press("down")
         assert "My low back" in str(screen.query_one("#detail").render())

@@ -173,7 +173,7 @@ async def test_home_lists_routines_and_enter_starts_pre_run(clock: FakeClock) ->
     async with app.run_test(size=(80, 24)) as pilot:
         assert isinstance(app.screen, HomeScreen)
         detail = str(app.screen.query_one("#detail").render())
-        assert "Pre-run hip routine" in detail and "Back Pain? It's All in The Hips" in detail
+        assert "Pre-run hip warm-up" in detail and "Back Pain? It's All in The Hips" in detail
         await pilot.press("enter")
         assert isinstance(app.screen, SessionScreen)
         assert app.screen.entry.id == "pre-run"

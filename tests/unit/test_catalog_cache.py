@@ -100,6 +100,7 @@ def test_a_broken_file_is_reported_every_time_and_the_others_stay_cached(
         "home-basics.yaml",
         "low-back.yaml",
         "mine.yaml",
+        "pre-run-strength.yaml",
         "pre-run.yaml",
     ]
     assert cache_path(tmp_path).is_file()

@@ -21,12 +21,23 @@ def coach(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[st
     )
 
 
-def test_list_shows_the_three_routines_with_minutes() -> None:
+def test_list_shows_the_four_routines_with_minutes() -> None:
     out = coach("list")
     assert out.returncode == 0, out.stderr
-    for rid, minutes in (("home-basics", "9 min"), ("low-back", "25 min"), ("pre-run", "29 min")):
-        line = next(line for line in out.stdout.splitlines() if rid in line)
+    for rid, minutes in (
+        ("home-basics", "9 min"),
+        ("low-back", "25 min"),
+        ("pre-run", "11 min"),
+        ("pre-run-strength", "29 min"),
+    ):
+        line = next(line for line in out.stdout.splitlines() if f" {rid} " in line)
         assert minutes in line
+
+
+def test_the_pre_run_plan_is_a_warm_up_of_at_most_15_minutes() -> None:
+    out = coach("plan", "pre-run", "--json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["total_seconds"] <= 900
 
 
 def test_list_includes_user_routines_and_skips_broken_ones(data_dir: Path) -> None:
@@ -122,7 +133,7 @@ def test_version_and_help() -> None:
         assert command in helptext
 
 
-@pytest.mark.parametrize("name", ["low-back", "pre-run", "home-basics"])
+@pytest.mark.parametrize("name", ["low-back", "pre-run", "pre-run-strength", "home-basics"])
 def test_builtin_files_validate(name: str) -> None:
     from coach.paths import builtin_routines_dir
 

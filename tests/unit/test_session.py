@@ -343,7 +343,7 @@ def test_start_at_a_set_for_resuming() -> None:
     assert (session.current.exercise, session.current.set, session.current.rep) == ("A", 2, 1)
 
 
-@pytest.mark.parametrize("name", ["low-back", "pre-run", "home-basics"])
+@pytest.mark.parametrize("name", ["low-back", "pre-run", "pre-run-strength", "home-basics"])
 def test_builtin_routines_run_hands_free_to_the_end(name: str) -> None:
     plan: Plan = build_plan(load_routine(builtin_routines_dir() / f"{name}.yaml"), name)
     clock = FakeClock(0.0)

@@ -31,7 +31,7 @@ from coach.routine import RoutineEntry
 from coach.ui.widgets.footer import KeyFooter
 
 # The runner's routine first: it is one of the two main uses and the one people look for.
-ORDER = ("pre-run", "low-back", "home-basics")
+ORDER = ("pre-run", "low-back", "home-basics", "pre-run-strength")
 # How often the worker hands over what it has read, while files still need parsing: often
 # enough that the list fills as you watch, seldom enough that it is not laid out for each file.
 BATCH_SECONDS = 0.05
