@@ -18,7 +18,14 @@ from coach.routine import Routine, RoutineEntry, RoutineError
 CACHE_MAX_BYTES = 64 * 1024 * 1024
 # The code whose result the cache keeps: the readers and checks that turn a file into a routine,
 # and the plan whose length is kept with it (every coach module routine_yaml imports).
-_CHECKS = ("routine.py", "routine_yaml.py", "yaml_events.py", "yaml_scalars.py", "plan.py")
+_CHECKS = (
+    "routine.py",
+    "routine_check.py",
+    "routine_yaml.py",
+    "yaml_events.py",
+    "yaml_scalars.py",
+    "plan.py",
+)
 
 
 class UnknownRoutine(LookupError):

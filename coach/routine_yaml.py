@@ -24,18 +24,8 @@ from typing import Any
 import yaml
 
 from coach.plan import PlanTooLong, plan_length
-from coach.routine import (
-    MAX_DEPTH,
-    MAX_NODES,
-    Path_,
-    Places,
-    Routine,
-    RoutineError,
-    line_col,
-    line_col_at,
-    parse,
-    place_of,
-)
+from coach.routine import MAX_DEPTH, MAX_NODES, Routine, RoutineError
+from coach.routine_check import Path_, Places, line_col, line_col_at, parse, place_of
 from coach.yaml_events import read_events
 from coach.yaml_scalars import (
     MERGE,

@@ -32,7 +32,8 @@ from yaml.events import (
     StreamStartEvent,
 )
 
-from coach.routine import MAX_DEPTH, MAX_NODES, Path_, Places
+from coach.routine import MAX_DEPTH, MAX_NODES
+from coach.routine_check import Path_, Places
 from coach.yaml_scalars import MERGE, PLAIN, STR, UNPRINTABLE, VALUE_TAGS, read_plain, read_scalar
 
 

@@ -36,6 +36,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "coach.output",
         ],
     ),
+    ("checking", ["coach.routine_check"]),
     ("planning", ["coach.plan"]),
     ("yaml scalars", ["coach.yaml_scalars"]),
     ("yaml events", ["coach.yaml_events"]),

@@ -21,10 +21,12 @@ from hypothesis import strategies as st
 
 import coach.plan
 import coach.routine
+import coach.routine_check
 from coach.catalog import read_routine_file
 from coach.paths import builtin_routines_dir
 from coach.plan import PlanTooLong, build_plan, plan_length
-from coach.routine import Exercise, Places, Routine, RoutineError, Tempo, Words, line_col
+from coach.routine import Exercise, Routine, RoutineError, Tempo, Words
+from coach.routine_check import Places, line_col
 from coach.routine_yaml import load_routine, parse_routine
 from tests.unit.test_drills_routines import broken_yaml, wrong_shapes
 
@@ -159,7 +161,7 @@ def _check_keys_before(data: Any, places: Places, name: str) -> None:
             if key in known:
                 continue
             hint = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-            msg = f"unknown key {key!r}{coach.routine._describe(path)}"
+            msg = f"unknown key {key!r}{coach.routine_check._describe(path)}"
             msg += (
                 f"; did you mean {hint[0]!r}?" if hint else f"; expected one of: {', '.join(known)}"
             )
@@ -190,13 +192,14 @@ def _settle_before(value: Any, info: Any, path: Any, places: Places, name: str) 
     if isinstance(info, (mi.StrType, mi.LiteralType)) and not isinstance(value, str):
         return places.written.get(path, value)
     if isinstance(info, (mi.IntType, mi.FloatType)) and isinstance(value, str):
-        seconds = coach.routine.base_60(value.strip())
+        seconds = coach.routine_check.base_60(value.strip())
         if seconds is not None:
             what = "a whole number" if isinstance(info, mi.IntType) else "a number of seconds"
             raise RoutineError(
                 name,
-                f"{coach.routine._label(path)}: {value.strip()} is not {what}; write {seconds}",
-                *line_col(coach.routine._place(places, path), places.text),
+                f"{coach.routine_check._label(path)}: {value.strip()} is not {what}; "
+                f"write {seconds}",
+                *line_col(coach.routine_check._place(places, path), places.text),
             )
     return value
 
@@ -213,9 +216,9 @@ def _outcome_before(text: str, monkeypatch: pytest.MonkeyPatch) -> Any:
 
     info = mi.type_info(Routine)
     with monkeypatch.context() as patched:
-        patched.setattr(coach.routine, "_check_keys", _check_keys_before)
+        patched.setattr(coach.routine_check, "_check_keys", _check_keys_before)
         patched.setattr(
-            coach.routine,
+            coach.routine_check,
             "_settler",
             lambda: lambda data, path, places, name: _settle_before(data, info, path, places, name),
         )

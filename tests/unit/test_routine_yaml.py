@@ -17,7 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coach.routine import Routine, RoutineError, base_60
+from coach.routine import Routine, RoutineError
+from coach.routine_check import base_60
 from coach.routine_yaml import parse_routine, read_plain
 
 BOTH = pytest.mark.parametrize("trusted", [False, True], ids=["guarded", "fast"])

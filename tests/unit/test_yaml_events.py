@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from yaml.events import AliasEvent
 
 import coach.yaml_events
-from coach.routine import MAX_DEPTH, MAX_NODES, Places, RoutineError
+from coach.routine import MAX_DEPTH, MAX_NODES, RoutineError
+from coach.routine_check import Places
 from coach.routine_yaml import _read_nodes, load_routine, read_yaml
 from coach.yaml_events import read_events
 from tests.unit.test_drills_routines import (
