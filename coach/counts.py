@@ -7,7 +7,7 @@ the blocks of a set are put back together:
 - **A set is done** when every part of it — each side, each direction — was done in full. A
   set of which a part was skipped, or not reached, is not done: if set 1's left side was done
   and its right side skipped, set 1 counts as skipped (its reps still count, per side, so the
-  difference shows: "L 10 · R 4"). Sides and directions never multiply sets.
+  difference shows: "L 10/20 · R 4/20"). Sides and directions never multiply sets.
 - **Skipped** is every planned set that is not done (skipped, cut short or never reached).
 - **Reps** are counted per working leg when the exercise has sides, and shown per side where
   the sides differ.
@@ -94,14 +94,15 @@ class ExerciseCount:
         return f"{self.done}/{self.planned}{' each side' if self.each_side else ''}"
 
     def reps_text(self) -> str:
-        """'20/20 each side', or 'L 20 · R 18 of 20' where the sides differ; '40/40' without
+        """'20/20 each side', or 'L 20/20 · R 18/20' where the sides differ; '40/40' without
         sides. The planned reps are left out where they are not known."""
         of = self.reps_planned
         if self.each_side:
             counts = dict(self.reps_by_side)
             left, right = counts.get("left", 0), counts.get("right", 0)
             if left != right:
-                return f"L {left} · R {right}" + (f" of {of}" if of is not None else "")
+                of_text = f"/{of}" if of is not None else ""
+                return f"L {left}{of_text} · R {right}{of_text}"
             return f"{left}/{of} each side" if of is not None else f"{left} each side"
         return f"{self.reps}/{of}" if of is not None else str(self.reps)
 

@@ -197,7 +197,7 @@ async def test_run_offers_to_resume_at_the_next_set(
     assert newest.id != old
     detail = store.detail(newest.id)
     assert detail is not None and detail.session.resumed_from == old
-    assert detail.session.planned_sets == 3
+    assert detail.session.planned_sets == 2  # clamshell set 2 (both sides) and the squats
 
 
 async def test_starting_over_begins_at_the_top_and_stops_asking(

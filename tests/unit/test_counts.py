@@ -89,7 +89,7 @@ def test_a_set_with_one_side_skipped_is_not_done_and_its_reps_show_per_leg() -> 
     (count,) = count_sets(done, clam)
     assert (count.done, count.planned, count.skipped) == (1, 2, 1)
     assert count.sets_text() == "1/2 each side"
-    assert count.reps_text() == "L 14 · R 20 of 20"  # by the working leg, not the side lain on
+    assert count.reps_text() == "L 14/20 · R 20/20"  # by the working leg, not the side lain on
     # History has no plan: the same count from the saved records
     (again,) = count_sets([record(t) for t in done])
     assert (again.sets_text(), again.reps_text(), again.skipped) == (

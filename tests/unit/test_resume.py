@@ -69,8 +69,7 @@ def test_the_offer_picks_up_after_the_last_set_and_says_so(entry: RoutineEntry) 
     question, stopped, picks_up = offer_lines(found)
     assert question == "Resume Hips [daily]?"
     assert (
-        stopped
-        == "It stopped 10 min ago after Clamshell, set 1, right leg; 1 of 3 sets were done."
+        stopped == "It stopped 10 min ago after Clamshell, set 1, right leg; 1 of 3 sets were done."
     )
     assert picks_up == "Resuming picks up at Clamshell, set 2/2 · left leg works."
     assert resuming_at(found.plan, found.start_index) is not None
