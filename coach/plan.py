@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from coach.routine import Exercise, Routine
+from coach.sides import other_side, working_side
 
 Phase = Literal["ready", "move", "hold", "release", "rep", "rest", "switch"]
 WORK_PHASES: frozenset[str] = frozenset({"move", "hold", "release", "rep"})
@@ -45,16 +46,23 @@ class Step:
     seconds: float | None
     block: int | None = None
     rest_kind: str | None = None
+    side_is: str = "working"  # what `side` names (see coach.sides); the exercise's
 
     @property
     def is_work(self) -> bool:
         return self.phase in WORK_PHASES
+
+    @property
+    def working_side(self) -> str | None:
+        """The side of the leg that works in this step (None when the step has no side)."""
+        return working_side(self.side, self.side_is)
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
         out.pop("rest_kind")
         if self.rest_kind:
             out["rest_kind"] = self.rest_kind
+        out["working_side"] = self.working_side
         return out
 
 
@@ -100,10 +108,6 @@ class Plan:
         return [b for b in self.blocks if b.exercise_index == exercise_index]
 
 
-def _other(side: str) -> str:
-    return "right" if side == "left" else "left"
-
-
 class _Builder:
     def __init__(self, routine: Routine) -> None:
         self.routine = routine
@@ -130,17 +134,18 @@ class _Builder:
             ex.reps,
             directions[0],
             self.routine.get_ready_for(ex),
+            side_is=ex.side_is,
         )
         self.add(base)
         for set_no in range(1, ex.sets + 1):
             if ex.sides == "alternate" and first_side is not None:
-                sides = (first_side, _other(first_side))
+                sides = (first_side, other_side(first_side))
                 for direction in directions:
                     order = [(rep, side) for rep in range(1, ex.reps + 1) for side in sides]
                     self.block(base, ex, set_no, None, direction, order)
             else:
                 for side_no, side in enumerate(
-                    [first_side] if first_side is None else [first_side, _other(first_side)]
+                    [first_side] if first_side is None else [first_side, other_side(first_side)]
                 ):
                     if side_no:
                         self.add(
@@ -226,7 +231,7 @@ def _rep_step(
     """One step of a rep: `base` with these fields (built directly; `replace` is slow)."""
     return Step(
         base.exercise, base.exercise_index, phase, word, side, base.set, base.sets, rep,
-        base.reps, base.direction, seconds, base.block, rest_kind,
+        base.reps, base.direction, seconds, base.block, rest_kind, base.side_is,
     )  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from coach.durations import clock, seconds_text, spoken
 from coach.literal import literal
 from coach.plan import Plan, Step
 from coach.routine import Exercise, RoutineEntry
+from coach.sides import side_words, switch_words
 
 
 def dosage(ex: Exercise) -> str:
@@ -36,13 +37,14 @@ def dosage(ex: Exercise) -> str:
     return " · ".join(parts)
 
 
-def step_label(step: Step) -> str:
-    """'Set 1/2 · Left side · Forward' for a step, leaving out what does not apply."""
+def step_label(step: Step, short: bool = False) -> str:
+    """'Set 1/2 · Right leg works · lying on your left side · Forward' for a step, leaving out
+    what does not apply; `short` for a small screen ('Set 1/2 · Right leg · Forward')."""
     parts = []
     if step.set is not None and step.sets > 1:
         parts.append(f"Set {step.set}/{step.sets}")
     if step.side:
-        parts.append(f"{step.side.capitalize()} side")
+        parts.append(side_words(step.side, step.side_is, short=short))
     if step.direction:
         parts.append(step.direction.capitalize())
     return " · ".join(parts)
@@ -88,9 +90,12 @@ def _rows(plan: Plan, exercise_index: int) -> list[tuple[str, str, str]]:
             )
             i = block.end
             continue
+        sided = any(b.side for b in blocks.values())
         what = {
-            "ready": "GET READY",
-            "switch": f"SWITCH SIDES to the {step.side}",
+            "ready": " · ".join(
+                ["GET READY", side_words(step.side, step.side_is)] if sided else ["GET READY"]
+            ),
+            "switch": switch_words(step.side, step.side_is),
             "rest": "REST" if step.rest_kind != "relax" else "RELAX",
         }.get(step.phase, step.word)
         rows.append((clock(start), what, spoken(step.seconds or 0)))

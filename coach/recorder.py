@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from coach.clock import Clock
+from coach.counts import sets_planned
 from coach.history.journal import Begin, Finish, journal_path
 from coach.history.model import SetRecord, Store
 from coach.history.writer import HistoryWriter
@@ -81,7 +82,7 @@ class SessionRecorder:
                 routine_id=self.plan.routine_id,
                 title=self.plan.title,
                 started_at=self.clock.wall(),
-                planned_sets=len(sets_left(self.plan, self.start_index)),
+                planned_sets=sets_planned(sets_left(self.plan, self.start_index)),
                 pain_before=pain_before,
                 resumed_from=resumed_from,
                 pid=self.store.pid,
@@ -103,6 +104,8 @@ class SessionRecorder:
                 reps=tally.reps,
                 holds=tally.holds,
                 skipped=tally.skipped,
+                side_is=tally.side_is if tally.side else None,
+                working_side=tally.working_side,
             )
         )
 

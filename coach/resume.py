@@ -14,11 +14,13 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
+from coach.counts import sets_done
 from coach.durations import ago
 from coach.history.model import HistoryError, SessionRecord, SetRecord, Store
 from coach.plan import Block, Plan, PlanTooLong, Step, build_plan
 from coach.plan_view import step_label
 from coach.routine import RoutineEntry
+from coach.sides import side_short
 
 RESUME_WINDOW = timedelta(hours=24)
 """A session cut off longer ago than this is not offered any more."""
@@ -83,7 +85,7 @@ def find_offer(
     start = restart_index(plan, last)
     if start is None:
         return None
-    done = sum(1 for entry_set in detail.sets if not entry_set.skipped)
+    done = sets_done(detail.sets)
     stopped_at = record.ended_at or record.started_at
     return ResumeOffer(record, entry, plan, start, last, done, now - stopped_at)
 
@@ -180,7 +182,7 @@ def offer_lines(offer: ResumeOffer) -> tuple[str, str, str]:
     last = offer.last
     planned = offer.session.planned_sets
     done = f"{offer.sets_done} of {planned}" if planned else str(offer.sets_done)
-    side = f", {last.side} side" if last.side else ""
+    side = f", {side_short(last.side, last.side_is or 'working')}" if last.side else ""
     step = pick_up(offer.plan, offer.start_index)
     return (
         f"Resume {offer.entry.routine.title}?",

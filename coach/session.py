@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from coach.clock import Clock
 from coach.plan import Block, Plan, Step
+from coach.sides import working_side
 
 COUNTDOWN_FROM = 3
 COUNTDOWN_MIN_SECONDS = 5.0
@@ -51,6 +52,16 @@ class SetTally:
     holds: int
     reps_planned: int
     skipped: bool = False
+    side_is: str = "working"  # what `side` names (see coach.sides)
+
+    @property
+    def set_number(self) -> int:
+        return self.set
+
+    @property
+    def working_side(self) -> str | None:
+        """The side of the leg that worked (None without sides)."""
+        return working_side(self.side, self.side_is)
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,7 +353,7 @@ class Session:
         if block is not None and index == block.start:
             self._tally = SetTally(
                 step.block or 0, step.exercise_index, step.exercise, block.set, block.side,
-                block.direction, 0, 0, block.reps,
+                block.direction, 0, 0, block.reps, side_is=step.side_is,
             )  # fmt: skip
         events = [Event(EventKind.STEP_STARTED, index, step, at)]
         if self._starts_rep[index]:

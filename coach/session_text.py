@@ -11,6 +11,7 @@ from coach.durations import clock, spoken
 from coach.plan import Plan, Step
 from coach.plan_view import step_label
 from coach.session import SessionView
+from coach.sides import switch_to_words
 
 
 def countdown_text(view: SessionView) -> str:
@@ -21,11 +22,13 @@ def countdown_text(view: SessionView) -> str:
     return clock(whole) if whole >= 60 else str(whole)
 
 
-def where_text(step: Step) -> str:
+def where_text(step: Step, short: bool = False) -> str:
+    """'Rep 1/10 · Set 1/2 · Right leg works · lying on your left side'; `short` for a small
+    screen ('… · Right leg')."""
     parts = []
     if step.rep is not None and step.reps > 1 and step.phase not in ("rest", "switch", "ready"):
         parts.append(f"Rep {step.rep}/{step.reps}")
-    return " · ".join(p for p in (*parts, step_label(step)) if p)
+    return " · ".join(p for p in (*parts, step_label(step, short)) if p)
 
 
 def describe_upcoming(plan: Plan, step: Step | None, current: Step) -> str:
@@ -36,7 +39,7 @@ def describe_upcoming(plan: Plan, step: Step | None, current: Step) -> str:
         what = "relax" if step.rest_kind == "relax" else "rest"
         return f"Next: {what} {spoken(step.seconds or 0)}"
     if step.phase == "switch":
-        return f"Next: switch to the {step.side} side"
+        return f"Next: {switch_to_words(step.side, step.side_is)}"
     if step.phase == "ready" or step.exercise_index != current.exercise_index:
         return f"Next: {step.exercise}"
     if step.block is not None and step.block == current.block and step.rep is not None:

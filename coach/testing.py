@@ -94,13 +94,15 @@ def sample_sessions(
     benchmarks; feed them to `HistoryStore.import_sessions`."""
     for n in range(count):
         start = first_start + timedelta(days=n)
-        sets = [
+        sets = [  # 2 sets of each exercise, each on the left and then the right
             SetRecord(
-                i // 2,
-                f"exercise {i // 2}",
-                i % 2 + 1,
+                i // 4,
+                f"exercise {i // 4}",
+                i // 2 % 2 + 1,
                 start + timedelta(minutes=i + 1),
                 side=("left", "right")[i % 2],
+                side_is="working",
+                working_side=("left", "right")[i % 2],
                 reps=10,
                 holds=10,
                 skipped=i % 7 == 6,
@@ -119,10 +121,10 @@ def sample_sessions(
             pain_after=max(0, n % 11 - 2),
             effort=n % 10,
             note=None,
-            planned_sets=sets_each,
+            planned_sets=(sets_each + 1) // 2,  # the blocks are sides of these sets
             pid=1,
             host="sample",
-            exercise_index=(sets_each - 1) // 2,
+            exercise_index=(sets_each - 1) // 4,
             set_number=2,
             resumed_from=None,
             dismissed=False,

@@ -50,7 +50,10 @@ class Unreadable:
 
 @dataclass(frozen=True)
 class SetRecord:
-    """One finished or skipped set; `set_number` counts from 1."""
+    """One finished or skipped set on one side in one direction (a block of the plan);
+    `set_number` counts from 1. `side` is the side as the routine names it, `side_is` what it
+    names (see coach.sides) and `working_side` the side of the leg that worked; both are None
+    in sets saved before they were kept."""
 
     exercise_index: int
     exercise: str
@@ -61,6 +64,8 @@ class SetRecord:
     reps: int = 0
     holds: int = 0
     skipped: bool = False
+    side_is: str | None = None
+    working_side: str | None = None
 
 
 @dataclass(frozen=True)
@@ -199,11 +204,12 @@ class FixedHistory:
 @dataclass(frozen=True)
 class Field:
     """One exported field: its name in JSON and CSV, and the record attribute (and file
-    column) it comes from."""
+    column) it comes from; `stored` False for one counted from the rest when exporting."""
 
     name: str
     attribute: str
     kind: Literal["int", "text", "bool", "time"] = "text"
+    stored: bool = True
 
 
 SESSION_FIELDS: tuple[Field, ...] = (
@@ -217,7 +223,9 @@ SESSION_FIELDS: tuple[Field, ...] = (
     Field("pain_after", "pain_after", "int"),
     Field("effort", "effort", "int"),
     Field("note", "note"),
+    # Sets as the plan states them (2 sets on each side are 2), done as coach.counts counts them.
     Field("planned_sets", "planned_sets", "int"),
+    Field("sets_done", "sets_done", "int", stored=False),
     Field("resumed_from", "resumed_from", "int"),
 )
 """A session's fields in every export, in order."""
@@ -227,6 +235,7 @@ SET_FIELDS: tuple[Field, ...] = (
     Field("exercise", "exercise"),
     Field("set", "set_number", "int"),
     Field("side", "side"),
+    Field("working_leg", "working_side"),
     Field("direction", "direction"),
     Field("reps", "reps", "int"),
     Field("holds", "holds", "int"),

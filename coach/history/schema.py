@@ -68,9 +68,36 @@ def _migrate_1(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX sets_by_session ON sets (session_id, skipped)")
 
 
+def _migrate_2(db: sqlite3.Connection) -> None:
+    """Sets keep what their side names and the side of the leg that worked; a session's
+    `planned_sets` counts sets as the plan states them (2 sets on each side are 2, not 4).
+
+    Before, `planned_sets` counted one a side and a direction. A session's recorded sets show
+    how many of those made a set (the same rows with distinct exercise and set numbers), so the
+    old number is scaled by that: exact for a session that recorded a part of every set it
+    planned (every completed one), close for one that stopped early. The new columns stay NULL
+    in the sets saved before: which leg worked there was not kept."""
+    db.execute(
+        "ALTER TABLE sets ADD COLUMN side_is TEXT"
+        " CHECK (side_is IN ('working', 'lying_on', 'kneeling', 'leading'))"
+    )
+    db.execute(
+        "ALTER TABLE sets ADD COLUMN working_side TEXT CHECK (working_side IN ('left', 'right'))"
+    )
+    db.execute(
+        """UPDATE sessions SET planned_sets = (
+            SELECT max(1, CAST(round(sessions.planned_sets * 1.0
+                * count(DISTINCT printf('%d:%d', exercise_index, set_number)) / count(*))
+                AS INTEGER))
+            FROM sets WHERE sets.session_id = sessions.id)
+        WHERE typeof(planned_sets) = 'integer' AND planned_sets > 0
+            AND EXISTS (SELECT 1 FROM sets WHERE sets.session_id = sessions.id)"""
+    )
+
+
 # Migration n + 1 is MIGRATIONS[n]: to change the schema, append a function. Each one runs in the
 # opening transaction together with its `PRAGMA user_version` bump, so a failure changes nothing.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_1, _migrate_2]
 
 
 SESSION_COLUMNS = (
@@ -78,7 +105,8 @@ SESSION_COLUMNS = (
     " note, planned_sets, owner_pid, owner_host, exercise_index, set_number, dismissed"
 )
 SET_COLUMNS = (
-    "exercise_index, exercise, set_number, recorded_at, side, direction, reps, holds, skipped"
+    "exercise_index, exercise, set_number, recorded_at, side, direction, reps, holds, skipped,"
+    " side_is, working_side"
 )
 
 # -- rows that can be read ------------------------------------------------------------------
@@ -159,6 +187,8 @@ READABLE_SET = (
         [
             "t.skipped IN (0, 1)",
             "(t.side IS NULL OR t.side IN ('left', 'right'))",
+            "(t.working_side IS NULL OR t.working_side IN ('left', 'right'))",
+            "(t.side_is IS NULL OR t.side_is IN ('working', 'lying_on', 'kneeling', 'leading'))",
             _text("t.exercise"),
             _or_null(_text("t.direction"), "t.direction"),
             *(_number("t." + name) for name in ("exercise_index", "set_number", "reps", "holds")),
@@ -171,7 +201,8 @@ READABLE_SET = (
 
 
 EXPORT_SESSIONS = (
-    f"SELECT {', '.join('s.' + f.attribute for f in SESSION_FIELDS)} FROM sessions s"
+    f"SELECT {', '.join('s.' + f.attribute for f in SESSION_FIELDS if f.stored)}"
+    " FROM sessions s"
     f" WHERE {READABLE_SESSION} ORDER BY started_at, id"
 )
 """Every readable session's exported fields, oldest first (named as the file names them)."""
@@ -224,6 +255,8 @@ def set_values(entry: SetRecord) -> tuple[object, ...]:
         entry.reps,
         entry.holds,
         int(entry.skipped),
+        entry.side_is,
+        entry.working_side,
     )
 
 
@@ -238,6 +271,8 @@ def set_from_row(row: sqlite3.Row) -> SetRecord:
         reps=row["reps"],
         holds=row["holds"],
         skipped=bool(row["skipped"]),
+        side_is=row["side_is"],
+        working_side=row["working_side"],
     )
 
 
@@ -264,10 +299,11 @@ def session_from_row(row: sqlite3.Row) -> SessionRecord:
     )
 
 
-def summary_from_row(row: sqlite3.Row) -> SessionSummary:
-    """From a sessions row with `done` and `total` set counts added."""
+def summary_from_row(row: sqlite3.Row, done: int, total: int) -> SessionSummary:
+    """From a sessions row and its sets done and recorded, counted as coach.counts counts
+    them (2 sets on each side are 2)."""
     started, ended = datetime.fromisoformat(row["started_at"]), from_text(row["ended_at"])
-    base = row["planned_sets"] or row["total"]
+    base = row["planned_sets"] or total
     return SessionSummary(
         id=row["id"],
         routine_id=row["routine_id"],
@@ -276,7 +312,7 @@ def summary_from_row(row: sqlite3.Row) -> SessionSummary:
         ended_at=ended,
         minutes=minutes_between(started, ended),
         status=row["status"],
-        done=min(1.0, row["done"] / base) if base else None,
+        done=min(1.0, done / base) if base else None,
         pain_before=row["pain_before"],
         pain_after=row["pain_after"],
         effort=row["effort"],

@@ -20,9 +20,11 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+from coach.counts import count_sets, exported_block, sets_done
 from coach.durations import plural
 from coach.history import journal
 from coach.history.journal import Begin, Finish
@@ -67,6 +69,9 @@ from coach.history.schema import (
 )
 
 T = TypeVar("T")
+
+SET_PLACES = ",".join("?" * (1 + len(SET_COLUMNS.split(","))))
+"""The placeholders of a set row: its session's id and SET_COLUMNS."""
 
 FILE_NAME = "history.db"
 STALE_AFTER = timedelta(hours=12)
@@ -356,7 +361,7 @@ class HistoryStore:
         ).fetchone()
         if saved is None:
             db.execute(
-                f"INSERT INTO sets (session_id, {SET_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                f"INSERT INTO sets (session_id, {SET_COLUMNS}) VALUES ({SET_PLACES})",
                 (session_id, *set_values(entry)),
             )
         else:
@@ -468,7 +473,7 @@ class HistoryStore:
                 sessions,
             )
             db.executemany(
-                f"INSERT INTO sets (session_id, {SET_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                f"INSERT INTO sets (session_id, {SET_COLUMNS}) VALUES ({SET_PLACES})",
                 sets,
             )
         return len(sessions)
@@ -493,17 +498,31 @@ class HistoryStore:
         return next(iter(_readable([] if row is None else [row], session_from_row)), None)
 
     def recent(self, limit: int = 50, offset: int = 0) -> list[SessionSummary]:
-        """The latest sessions first, as the history list shows them."""
+        """The latest sessions first, as the history list shows them; a session's sets done
+        are counted by coach.counts (2 sets on each side are 2)."""
         with self._transaction("read the history", "DEFERRED") as db:
-            rows = db.execute(
-                "SELECT s.*, (SELECT count(*) FROM sets t WHERE t.session_id = s.id"
-                f" AND {READABLE_SET}) AS total, (SELECT count(*) FROM sets t"
-                f" WHERE t.session_id = s.id AND t.skipped = 0 AND {READABLE_SET}) AS done"
-                f" FROM sessions s WHERE {READABLE_SESSION}"
-                " ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?",
+            page = (
+                f"SELECT s.* FROM sessions s WHERE {READABLE_SESSION}"
+                " ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?"
+            )
+            rows = db.execute(page, (limit, offset)).fetchall()
+            sets = db.execute(
+                f"SELECT session_id, {SET_COLUMNS} FROM sets t"
+                f" WHERE session_id IN (SELECT id FROM ({page})) AND {READABLE_SET}"
+                " ORDER BY id",
                 (limit, offset),
             ).fetchall()
-        return _readable(rows, summary_from_row)
+        by_session: dict[int, list[SetRecord]] = {}
+        for row in sets:
+            for entry in _readable([row], set_from_row):
+                by_session.setdefault(row["session_id"], []).append(entry)
+        summaries = []
+        for row in rows:
+            counts = count_sets(by_session.get(row["id"], []))
+            done = sum(count.done for count in counts)
+            total = sum(count.planned for count in counts)
+            summaries.extend(_readable([row], partial(summary_from_row, done=done, total=total)))
+        return summaries
 
     def count(self) -> int:
         """The sessions that can be read."""
@@ -629,10 +648,18 @@ class HistoryStore:
             sessions = db.execute(EXPORT_SESSIONS).fetchall()
             for row in db.execute(EXPORT_SETS):
                 by_session.setdefault(row[0], []).append(exported(SET_FIELDS, tuple(row)[1:]))
-        return [
-            {**exported(SESSION_FIELDS, tuple(row)), "sets": by_session.get(row[0], [])}
-            for row in sessions
-        ]
+        stored = tuple(field for field in SESSION_FIELDS if field.stored)
+        rows = []
+        for row in sessions:
+            sets = by_session.get(row[0], [])
+            values = {
+                **exported(stored, tuple(row)),
+                "sets_done": sets_done(map(exported_block, sets)),
+            }
+            rows.append(
+                {**{field.name: values[field.name] for field in SESSION_FIELDS}, "sets": sets}
+            )
+        return rows
 
     # -- plumbing -----------------------------------------------------------------------------
 

@@ -108,7 +108,7 @@ async def test_the_session_and_its_summary_show_names_as_written(clock: FakeCloc
         text = screen_text(app)
         assert NAME in text and "Up [/]" in text and "[bold]knees apart[/]" in text
         await run_for(pilot, clock, 2)
-        assert "Next: Left side · Down" in screen_text(app)
+        assert "Next: Left leg works · Down" in screen_text(app)
         await run_for(pilot, clock, 200)
         assert isinstance(app.screen, SummaryScreen)
         text = screen_text(app)

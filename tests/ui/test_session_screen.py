@@ -55,7 +55,7 @@ async def test_briefing_then_hands_free_session(
         assert word(pilot) == "LIFT"
         await advance(pilot, clock, 1)
         assert word(pilot) == "HOLD" and count(pilot) == "2"
-        assert "Rep 1/2 · Set 1/2 · Left side" in str(screen.query_one("#where").render())
+        assert "Rep 1/2 · Set 1/2 · Left leg works" in str(screen.query_one("#where").render())
         await advance(pilot, clock, 0.5)
         assert count(pilot) == "2"  # whole seconds, rounded up
         await advance(pilot, clock, 0.6)
@@ -93,7 +93,7 @@ async def test_next_previous_enter_and_self_paced(
         await pilot.press("p")
         assert word(pilot) == "LIFT"
         where = str(app.screen.query_one("#where").render())
-        assert "Left side" in where
+        assert "Left leg works" in where
         for _ in range(7):
             await pilot.press("n")
         assert word(pilot) == "GET READY"

@@ -52,9 +52,13 @@ def test_a_resumed_session_counts_only_the_sets_it_had_left() -> None:
         completed=True,
         start_index=resume_at.start,
     )
-    assert rows(result) == [("Clamshell", "2/2", "4/4", "0"), ("Counted squats", "1/1", "2/2", "0")]
+    assert rows(result) == [
+        ("Clamshell", "1/1 each side", "2/2 each side", "0"),
+        ("Counted squats", "1/1", "2/2", "0"),
+    ]
     assert planned_seconds(result) == plan.seconds_after(resume_at.start - 1)
     assert planned_seconds(result) < plan.total_seconds
     whole = SessionResult(entry, plan, records=tallies(blocks), completed=True)
-    assert rows(whole)[0] == ("Clamshell", "4/4", "8/8", "0")
+    # 2 sets on each side are 2 sets, as the plan says, not 4
+    assert rows(whole)[0] == ("Clamshell", "2/2 each side", "4/4 each side", "0")
     assert planned_seconds(whole) == plan.total_seconds

@@ -47,10 +47,11 @@ def coach(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def seed(data_dir: Path) -> None:
-    """Two sessions: a finished one with three sets (one skipped) and a stopped one."""
+    """Two sessions: a finished one of 2 clamshell sets on each side (set 1 done on both
+    sides, set 2's left side skipped and its right never reached) and a stopped one."""
     with HistoryStore.open(data_dir / FILE_NAME) as store:
         first = store.start_session(
-            "low-back", "Hip strength for low back pain", START, planned_sets=3, pain_before=6
+            "low-back", "Hip strength for low back pain", START, planned_sets=2, pain_before=6
         )
         for n, (side, skipped) in enumerate((("left", False), ("right", False), ("left", True))):
             entry = SetRecord(
@@ -103,7 +104,8 @@ def test_table_lists_the_latest_sessions(
     )
     now = datetime.now(UTC)
     assert when(START, now) in first
-    for cell in ("20", "67%", "6 → 4", "6", "completed"):
+    # 1 of 2 sets (each side): not 2 of 2 (three parts not skipped), not 3 of 4
+    for cell in ("20", "50%", "6 → 4", "6", "completed"):
         assert f" {cell} " in first
     assert when(START + timedelta(days=1), now) in second
     for cell in ("4", "50%", "–", "stopped"):

@@ -70,8 +70,8 @@ def test_the_stretch_names_each_hold_and_relax_before_the_switch() -> None:
         "RELAX: Next: hold 2 of 3",
         "HOLD: Next: relax 10 s",
         "RELAX: Next: hold 3 of 3",
-        "HOLD: Next: switch to the right side",
-        "SWITCH SIDES: Next: Right side",
+        "HOLD: Next: switch to your right leg",
+        "SWITCH SIDES: Next: Right leg works",
     ]
     check_every_step(plan)
 

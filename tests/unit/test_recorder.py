@@ -62,7 +62,8 @@ def test_a_whole_session_is_saved_with_its_sets_and_check_ins(plan: Plan) -> Non
         7,
     )
     assert record.note == "easier than last week"
-    assert record.planned_sets == len(plan.blocks) == 5
+    # 2 clamshell sets on each side and 1 of squats: 3 sets as the plan states them, not 5
+    assert len(plan.blocks) == 5 and record.planned_sets == 3
     assert record.started_at == clock.wall() - timedelta(seconds=session.elapsed())
     assert [(s.exercise, s.set_number, s.side, s.reps, s.skipped) for s in detail.sets] == [
         ("Clamshell", 1, "left", 2, False),
@@ -70,6 +71,13 @@ def test_a_whole_session_is_saved_with_its_sets_and_check_ins(plan: Plan) -> Non
         ("Clamshell", 2, "left", 2, False),
         ("Clamshell", 2, "right", 2, False),
         ("Counted squats", 1, None, 2, False),
+    ]
+    assert [(s.side_is, s.working_side) for s in detail.sets] == [
+        ("working", "left"),
+        ("working", "right"),
+        ("working", "left"),
+        ("working", "right"),
+        (None, None),
     ]
     assert store.recent()[0].done == 1.0
 
@@ -120,7 +128,7 @@ def test_a_resumed_session_plans_only_what_is_left(plan: Plan) -> None:
     assert recorder.session_id is not None
     detail = store.detail(recorder.session_id)
     assert detail is not None
-    assert detail.session.planned_sets == 3
+    assert detail.session.planned_sets == 2  # clamshell set 2 (its right side) and the squats
 
 
 class FailingStore(MemoryStore):

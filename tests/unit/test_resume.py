@@ -45,7 +45,7 @@ def entry() -> RoutineEntry:
 
 def interrupt(store: MemoryStore, clock: FakeClock, entry: RoutineEntry, sets: int) -> int:
     """A session of `entry` that got `sets` sets of Clamshell in, then was cut off."""
-    session = store.start_session(entry.id, entry.routine.title, clock.wall(), planned_sets=5)
+    session = store.start_session(entry.id, entry.routine.title, clock.wall(), planned_sets=3)
     for n, side in list(zip((1, 1, 2, 2), ("left", "right") * 2, strict=True))[:sets]:
         clock.advance(30)
         store.record_set(session, SetRecord(0, "Clamshell", n, clock.wall(), side=side, reps=3))
@@ -69,10 +69,9 @@ def test_the_offer_picks_up_after_the_last_set_and_says_so(entry: RoutineEntry) 
     question, stopped, picks_up = offer_lines(found)
     assert question == "Resume Hips [daily]?"
     assert (
-        stopped
-        == "It stopped 10 min ago after Clamshell, set 1, right side; 2 of 5 sets were done."
+        stopped == "It stopped 10 min ago after Clamshell, set 1, right leg; 1 of 3 sets were done."
     )
-    assert picks_up == "Resuming picks up at Clamshell, set 2/2 · left side."
+    assert picks_up == "Resuming picks up at Clamshell, set 2/2 · left leg works."
     assert resuming_at(found.plan, found.start_index) is not None
     assert resuming_at(found.plan, 0) is None
 

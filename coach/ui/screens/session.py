@@ -29,6 +29,7 @@ from coach.routine import Exercise
 from coach.runner import SessionResult, SessionRunner, Update
 from coach.session import SessionView
 from coach.session_text import countdown_text, describe_upcoming, where_text
+from coach.sides import switch_words
 from coach.ui.widgets.bar import PlainProgressBar
 from coach.ui.widgets.bigtext import BigText
 from coach.ui.widgets.footer import KeyFooter
@@ -207,7 +208,11 @@ class SessionScreen(Screen[SessionResult]):
         self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
         # A short window keeps the word, the count, the exercise, where you are and the time;
         # the cues and what comes next give way, and the word may shrink to plain letters.
-        self.set_class(height < SHORT_HEIGHT, "-short")
+        short = height < SHORT_HEIGHT
+        if short != self.has_class("-short"):
+            self.set_class(short, "-short")
+            if self.runner.started and not self.runner.finished:
+                self._draw()  # the side in its long or short form
 
     # ------------------------------------------------------------------ the loop
 
@@ -283,7 +288,7 @@ class SessionScreen(Screen[SessionResult]):
         bar_value = step_bar_value(view)
         if self._set("step-bar", bar_value):
             self.query_one("#step-bar", ProgressBar).update(total=100, progress=bar_value)
-        if self._set("step-texts", (view.index, view.paused)):
+        if self._set("step-texts", (view.index, view.paused, self.has_class("-short"))):
             self._draw_step_texts(view, exercise)
         # The bars move in steps they can show, so an unchanged bar is not repainted.
         done = round(view.progress * ROUTINE_BAR_STEPS)
@@ -305,7 +310,8 @@ class SessionScreen(Screen[SessionResult]):
         self.query_one("#exercise", Static).update(
             Text.assemble((step.exercise, "bold"), ("  ·  exercise " + position, "dim"))
         )
-        self.query_one("#where", Static).update(literal(where_text(step)))
+        short = self.has_class("-short")  # the short form of the side: "Right leg"
+        self.query_one("#where", Static).update(literal(where_text(step, short)))
         self.query_one("#cues", Static).update(self._cue_text(step, exercise, view))
         self.query_one("#next", Static).update(
             literal(describe_upcoming(self.plan, view.upcoming, step))
@@ -318,7 +324,7 @@ class SessionScreen(Screen[SessionResult]):
             return text
         if step.phase in ("ready", "switch"):
             if step.phase == "switch":
-                text.append(f"Change to your {step.side} side.\n", style="bold")
+                text.append(switch_words(step.side, step.side_is) + "\n", style="bold")
             if exercise.setup:
                 text.append(exercise.setup + "\n")
             if exercise.equipment and step.phase == "ready":

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,17 +17,49 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from coach.clock import Clock
+from coach.counts import count_sets
 from coach.history.model import HistoryAccess, SessionDetail, SetRecord
 from coach.history_view import minutes_text, pain_text, scale_text, status_text, when
 from coach.literal import literal, shown
+from coach.sides import side_short
 from coach.ui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from rich.console import JustifyMethod
 
 
+def side_text(entry: SetRecord) -> str:
+    """The side as every surface names it ('right leg', 'left knee down'); a set saved before
+    the coach kept what its side names says only the side ('left side')."""
+    if entry.side is None:
+        return ""
+    if entry.side_is is None:
+        return f"{entry.side} side"
+    return side_short(entry.side, entry.side_is)
+
+
+def exercises_table(detail: SessionDetail) -> Table:
+    """One row per exercise: its sets done counted as the plan states them (2 sets on each
+    side are 2), its reps (per side where the sides differ) and the sets skipped."""
+    table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 2, 0, 0))
+    table.add_column("Exercise")
+    table.add_column("Sets done", justify="right")
+    table.add_column("Reps", justify="right")
+    table.add_column("Skipped", justify="right")
+    for count in count_sets(detail.sets):
+        skipped = count.skipped
+        table.add_row(
+            literal(count.exercise),
+            count.sets_text(),
+            count.reps_text(),
+            Text(str(skipped), style="bold" if skipped else "dim"),
+        )
+    return table
+
+
 def sets_table(detail: SessionDetail) -> Table:
-    """One row per set; side, direction and holds only when some set has them."""
+    """One row per side of a set (and direction); side, direction and holds only when some set
+    has them."""
     sets = detail.sets
     table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 2, 0, 0))
     columns: list[tuple[str, JustifyMethod, Callable[[SetRecord], str]]] = [
@@ -34,7 +67,7 @@ def sets_table(detail: SessionDetail) -> Table:
         ("Set", "right", lambda entry: str(entry.set_number)),
     ]
     if any(entry.side for entry in sets):
-        columns.append(("Side", "left", lambda entry: entry.side or ""))
+        columns.append(("Side", "left", side_text))
     if any(entry.direction for entry in sets):
         columns.append(("Direction", "left", lambda entry: entry.direction or ""))
     columns.append(("Reps", "right", lambda entry: str(entry.reps)))
@@ -51,8 +84,9 @@ def sets_table(detail: SessionDetail) -> Table:
 
 def detail_lines(detail: SessionDetail, now: datetime) -> Text:
     session = detail.session
-    done = sum(1 for entry in detail.sets if not entry.skipped)
-    planned = session.planned_sets or len(detail.sets)
+    counts = count_sets(detail.sets)
+    done = sum(count.done for count in counts)
+    planned = session.planned_sets or sum(count.planned for count in counts)
     ended = session.ended_at
     start = when(session.started_at, now)
     period = start if ended is None else f"{start} to {ended.astimezone():%H:%M}"
@@ -116,7 +150,10 @@ class SessionDetailScreen(Screen[None]):
             Text.assemble(literal(detail.session.title, "bold"), ("  ·  session", "dim"))
         )
         self.query_one("#detail-info", Static).update(detail_lines(detail, self.clock.wall()))
-        sets = sets_table(detail) if detail.sets else Text("No sets were recorded.", style="dim")
+        if detail.sets:
+            sets: Group | Text = Group(exercises_table(detail), Text(""), sets_table(detail))
+        else:
+            sets = Text("No sets were recorded.", style="dim")
         self.query_one("#detail-sets", Static).update(sets)
         self.query_one("#detail-body").focus()
 

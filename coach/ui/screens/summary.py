@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.validation import Number
 from textual.widgets import Input, Label, Static
 
+from coach.counts import count_sets
 from coach.durations import spoken
 from coach.literal import literal
 from coach.resume import seconds_left, sets_left
@@ -25,18 +26,12 @@ def summary_table(result: SessionResult) -> Table:
     table.add_column("sets done", justify="right")
     table.add_column("reps", justify="right")
     table.add_column("skipped", justify="right")
-    for i, name in enumerate(result.plan.exercise_names):
-        planned = sets_left(result.plan, result.start_index, i)
-        if not planned:
-            continue
-        records = [r for r in result.records if r.exercise_index == i]
-        full = sum(1 for r in records if not r.skipped)
-        reps = sum(r.reps for r in records)
-        skipped = len(planned) - full
+    for count in count_sets(result.records, sets_left(result.plan, result.start_index)):
+        skipped = count.skipped
         table.add_row(
-            literal(name),
-            f"{full}/{len(planned)}",
-            f"{reps}/{sum(b.reps for b in planned)}",
+            literal(result.plan.exercise_names[count.exercise_index]),
+            count.sets_text(),
+            count.reps_text(),
             Text(str(skipped), style="bold" if skipped else "dim"),
         )
     return table
