@@ -49,6 +49,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("session text", ["coach.session_text", "coach.cues"]),
     ("history model", ["coach.history", "coach.history.model"]),
     ("history schema", ["coach.history.schema", "coach.history.owners", "coach.history.journal"]),
+    ("history reads and writes", ["coach.history.reads", "coach.history.writes"]),
     ("history store", ["coach.history.sqlite", "coach.history.export", "coach.history.writer"]),
     ("resume", ["coach.resume"]),
     ("history views and recorder", ["coach.history_view", "coach.recorder"]),
