@@ -223,7 +223,7 @@ async def test_home_offers_to_resume_a_built_in_routine(
     first = low_back.routine.exercises[0].name
     start = clock.wall() - timedelta(minutes=30)
     old = store.start_session("low-back", low_back.routine.title, start)
-    store.record_set(old, SetRecord(0, first, 1, start + timedelta(minutes=2), side="left"))
+    store.record_set(old, SetRecord(0, first, 1, start + timedelta(minutes=2), side="right"))
     store.finish_session(old, start + timedelta(minutes=2), "interrupted")
     app = make_app(clock=clock, beeper=NullBeeper(), store=store)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -237,7 +237,7 @@ async def test_home_offers_to_resume_a_built_in_routine(
         assert screen.runner.session is not None
         step = screen.runner.session.current
         assert (step.exercise, step.phase) == (first, "switch")
-        assert step.side == "right"
+        assert step.side == "left"  # from lying on the right side to lying on the left
 
 
 async def test_not_now_on_home_asks_again_next_time(
@@ -247,7 +247,7 @@ async def test_not_now_on_home_asks_again_next_time(
     start = clock.wall() - timedelta(minutes=30)
     old = store.start_session("low-back", low_back.routine.title, start)
     first = low_back.routine.exercises[0].name
-    store.record_set(old, SetRecord(0, first, 1, start + timedelta(minutes=2), side="left"))
+    store.record_set(old, SetRecord(0, first, 1, start + timedelta(minutes=2), side="right"))
     store.finish_session(old, start + timedelta(minutes=2), "interrupted")
     for key in ("n", "escape"):
         app = make_app(clock=clock, beeper=NullBeeper(), store=store)

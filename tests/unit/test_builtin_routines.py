@@ -135,8 +135,8 @@ SIDES = {
     ("pre-run-strength", "Kneeling 3-way hip flexor stretch"): ("kneeling", "right"),
     ("pre-run-strength", "Donkey kicks"): ("working", "left"),
     ("pre-run-strength", "Monster walk"): ("leading", "right"),
-    ("low-back", "Clamshell"): ("working", "left"),
-    ("low-back", "Side-lying hip abduction"): ("working", "left"),
+    ("low-back", "Clamshell"): ("lying_on", "right"),
+    ("low-back", "Side-lying hip abduction"): ("lying_on", "right"),
     ("low-back", "Quadruped hip extension with knee flexion"): ("working", "left"),
     ("low-back", "Cook hip lift"): ("working", "left"),
     ("low-back", "Lateral step down"): ("working", "left"),
@@ -167,6 +167,8 @@ def test_setups_and_cues_name_the_side_the_way_side_is_does() -> None:
                 assert "knee shown on the mat" in words, ex.name
             elif ex.side_is == "leading":
                 assert "lead foot shown" in words, ex.name
+            elif ex.side_is == "lying_on":
+                assert "working leg on top" in words, (name, ex.name)
             else:
                 assert "working" in words, (name, ex.name)
     low_back = by_name(builtin("low-back"))

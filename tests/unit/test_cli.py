@@ -63,7 +63,9 @@ def test_plan_json_shape() -> None:
     assert hold == {
         **hold,
         "exercise": "Clamshell",
-        "side": "left",
+        "side": "right",  # the side lain on: the left leg works first
+        "side_is": "lying_on",
+        "working_side": "left",
         "set": 1,
         "rep": 1,
         "direction": None,
