@@ -139,7 +139,7 @@ class SessionRunner:
         """What the person can hear now: on, starting (the player is loading), muted, or off
         with the reason (COACH_SOUND, or the player failed). Every front end shows this."""
         if self.sound_off:
-            return SoundState("off", self.sound_off, self.sound_off)
+            return SoundState("off", self.sound_off, "COACH_SOUND")
         return self.beeper.state
 
     @property

@@ -223,7 +223,7 @@ async def test_mute_key_cannot_turn_on_sound_the_environment_turned_off(
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter", "m")
         assert app.beeper.muted
-        assert top_line(pilot) == "Short test routine  ·  sound off: COACH_SOUND is 'off'"
+        assert top_line(pilot) == "Short test routine  ·  sound off: COACH_SOUND"
         assert notices == ["Sound stays off: COACH_SOUND is 'off'."]
 
 
@@ -351,3 +351,25 @@ async def test_the_session_bars_keep_no_clock_of_their_own(
         bars = list(app.screen.query("ProgressBar"))
         assert len(bars) == 2
     assert intervals == [], intervals
+
+
+async def test_the_top_line_shows_every_state_whole_and_a_long_title_gives_way(
+    clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coach.history.sqlite import MemoryStore
+    from coach.routine_yaml import parse_routine
+
+    monkeypatch.setenv("COACH_SOUND", "off")
+    title = "A routine with a title long enough to fill the line [x]"
+    text = f'title: "{title}"\nexercises:\n  - name: Squat\n    reps: 2\n'
+    entry = RoutineEntry("long", Path("long.yaml"), parse_routine(text))
+    app = make_app(clock=clock, routine=entry, store=MemoryStore())
+    app.history_problem = "history.db is not a SQLite database"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        line = top_line(pilot)
+        assert line.endswith("  ·  sound off: COACH_SOUND  ·  history not saved")
+        assert line.startswith("A routine with") and "…" in line and len(line) <= 78
+        await pilot.resize_terminal(120, 30)
+        await pilot.pause()
+        assert top_line(pilot).startswith(title)

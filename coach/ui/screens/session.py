@@ -202,6 +202,7 @@ class SessionScreen(Screen[SessionResult]):
 
     def on_resize(self, _event: Resize) -> None:
         self._check_size()
+        self._update_top()
 
     def _check_size(self) -> None:
         width, height = self.app.size
@@ -353,9 +354,15 @@ class SessionScreen(Screen[SessionResult]):
         # "(m)" only where the key changes what is heard; when off, it says why instead.
         label = sound.label if sound.kind == "off" else f"{sound.label} (m)"
         style = "bold" if sound.kind == "off" else "dim"
-        top = Text.assemble((self.entry.routine.title, "bold"), "  ·  ", (label, style))
+        states = Text.assemble("  ·  ", (label, style))
         if not self.runner.history_saved:
-            top.append("  ·  history not saved", style="bold")
+            states.append("  ·  history not saved", style="bold")
+        # The states always show whole; a long title gives way to them.
+        room = max(8, self.app.size.width - 2 - states.cell_len)
+        title = Text(self.entry.routine.title)
+        title.truncate(room, overflow="ellipsis")
+        top = Text.assemble((title.plain, "bold"))
+        top.append_text(states)
         if self._set("top", top.plain):
             self.query_one("#top", Static).update(top)
 
