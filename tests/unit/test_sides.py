@@ -19,10 +19,11 @@ from coach.recorder import SessionRecorder
 from coach.resume import offer_lines
 from coach.routine import RoutineEntry
 from coach.routine_yaml import parse_routine
-from coach.session import EventKind, Session
+from coach.session import Session
 from coach.session_text import describe_upcoming, where_text
 from coach.sides import side_short, side_words, switch_to_words, switch_words, working_side
 from coach.testing import FakeClock
+from tests.unit.test_recorder import run_through as walk_through
 
 SIDES = """\
 title: Sides
@@ -136,20 +137,7 @@ def run_through(plan: Plan, store: MemoryStore) -> SessionRecorder:
     clock = FakeClock()
     recorder = SessionRecorder(store, clock, plan)
     recorder.begin()
-    session = Session(plan, clock)
-    events = session.start()
-    while not session.done:
-        for event in events:
-            if event.kind is EventKind.SET_DONE and event.tally is not None:
-                recorder.record(event.tally)
-        if session.current.phase == "rep":
-            events = session.count_rep()
-        else:
-            clock.advance(0.5)
-            events = session.tick()
-    for event in events:
-        if event.kind is EventKind.SET_DONE and event.tally is not None:
-            recorder.record(event.tally)
+    walk_through(Session(plan, clock), clock, recorder)
     recorder.end("completed")
     assert recorder.flush(5)
     return recorder
