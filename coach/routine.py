@@ -121,6 +121,13 @@ class Exercise(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     cues: Lines = []
     mistakes: Lines = []
     progression: Text = ""
+    say: Annotated[
+        str,
+        msgspec.Meta(
+            max_length=300,
+            description="what the voice says at the get-ready instead of its own words",
+        ),
+    ] = ""
 
 
 class Routine(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -131,6 +131,7 @@ _EXPECT = {
     "mistakes": "a list of up to 20 short lines",
     "tempo": "a mapping of move and release seconds",
     "words": "a mapping of move, hold and release words",
+    "say": "a line of text to say (at most 300 characters)",
 }
 _WORD_EXPECT = "a short word (1 to 14 characters)"
 _TEXT_EXPECT = "text (at most 2000 characters)"

@@ -24,7 +24,7 @@ from coach.cues import cue_for
 from coach.history.model import HistoryAccess
 from coach.plan import Plan, Step, build_plan
 from coach.recorder import CLOSE_WAIT, SessionRecorder
-from coach.routine import RoutineEntry
+from coach.routine import Routine, RoutineEntry
 from coach.session import Event, EventKind, Session, SessionView, SetTally
 from coach.sound import Beeper, SoundState
 
@@ -67,21 +67,27 @@ Listener = Callable[[Update], None]
 
 
 class Speaker(Protocol):
-    """The second sound port: says what the events call for (spoken coaching fills it in)."""
+    """The second sound port: says what the events call for (coach.speaker.VoiceSpeaker)."""
 
-    muted: bool
+    muted: bool  # follows the sound: m mutes cues and voice together
+    enabled: bool  # the voice alone: v
+    problem: str | None  # why the voice cannot be heard, once it has failed
 
-    def prepare(self) -> None:
-        """Get ready off the first cue's path (render phrases, find the engine)."""
+    def prepare(self, plan: Plan, routine: Routine) -> None:
+        """Get ready off the first cue's path (render the plan's phrases); return at once."""
         ...
 
     def speak(self, events: Sequence[Event]) -> bool:
-        """Say what these events call for; True when something is said (the beep it would
-        cover is then left out)."""
+        """Say what these events call for; True when the voice has the moment (the beep it
+        would cover is then left out)."""
         ...
 
     def take_problem(self) -> str | None:
         """A failure to tell once, then None."""
+        ...
+
+    def close(self) -> None:
+        """Stop getting ready (rendering); safe to call more than once."""
         ...
 
 
@@ -173,7 +179,7 @@ class SessionRunner:
         self._prepared = True
         self.beeper.prepare(self._on_loop(self._sound_settled))
         if self.speaker is not None:
-            self.speaker.prepare()
+            self.speaker.prepare(self.plan, self.entry.routine)
         self._report(Update(notices=tuple(self._sound_notices())))
 
     def state_changed(self) -> None:
@@ -250,12 +256,37 @@ class SessionRunner:
         """Sound (cues and voice) off or on; says which, or why it stays off."""
         beeper = self.beeper
         state = self.sound_state
-        if state.kind == "off" and (self.speaker is None or self.sound_off):
+        if state.kind == "off":  # the voice plays through the same player: it is off too
             return Notice(f"Sound stays off: {state.why}.", "information", 6)
         beeper.muted = not beeper.muted
         if self.speaker is not None:
             self.speaker.muted = beeper.muted
         return Notice("Sound off" if beeper.muted else "Sound on", "information", 2)
+
+    @property
+    def voice_state(self) -> str:
+        """The voice in a few words for a status line: 'voice on', 'voice off' (v),
+        'voice muted' (with the sound), 'no voice' (none found, or it failed)."""
+        speaker = self.speaker
+        if speaker is None or speaker.problem is not None or self.sound_off:
+            return "no voice"
+        if not speaker.enabled:
+            return "voice off"
+        return "voice muted" if self.muted else "voice on"
+
+    def toggle_voice(self) -> Notice:
+        """The voice off or on (the cues carry on); says which, or why it cannot be heard."""
+        speaker = self.speaker
+        if self.sound_off:
+            return Notice(f"Voice stays off: {self.sound_off}.", "information", 6)
+        if speaker is None:
+            return Notice("No voice in this session (--voice turns it on).", "information", 6)
+        if speaker.problem is not None:
+            return Notice(speaker.problem, "information", 6)
+        speaker.enabled = not speaker.enabled
+        if speaker.enabled and self.muted:
+            return Notice("Voice on, but sound is muted: m turns it on.", "information", 4)
+        return Notice("Voice on" if speaker.enabled else "Voice off", "information", 2)
 
     def end_for_signal(self, status: Literal["stopped", "interrupted"]) -> None:
         """The process is going away: save the session as `stopped` (with the set in progress
@@ -263,6 +294,8 @@ class SessionRunner:
         most `CLOSE_WAIT` for history (what a locked file has not taken by then goes to the
         journal beside it). Reports nothing: there is no front end left to tell."""
         session, recorder = self.session, self.recorder
+        if self.speaker is not None:
+            self.speaker.close()
         if self.finished or recorder is None or not session.started:
             return
         if status == "stopped":
@@ -300,6 +333,8 @@ class SessionRunner:
     def _end(self, completed: bool) -> SessionResult | None:
         if self.finished:
             return None
+        if self.speaker is not None:
+            self.speaker.close()
         if self.recorder is not None:
             self.recorder.end("completed" if completed else "stopped")
         self.result = self._result(completed)

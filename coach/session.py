@@ -19,12 +19,15 @@ from coach.sides import working_side
 COUNTDOWN_FROM = 3
 COUNTDOWN_MIN_SECONDS = 5.0
 """Steps at least this long announce the last 3, 2 and 1 seconds."""
+HALFWAY_MIN_SECONDS = 20.0
+"""Holds at least this long announce their halfway point (a voice says the time left)."""
 
 
 class EventKind(StrEnum):
     STEP_STARTED = "step_started"
     REP_STARTED = "rep_started"
     COUNTDOWN = "countdown"
+    HALFWAY = "halfway"
     HOLD_DONE = "hold_done"
     REP_DONE = "rep_done"
     SET_DONE = "set_done"
@@ -116,6 +119,24 @@ def upcoming_index(steps: Sequence[Step], index: int) -> int:
     return after
 
 
+def rep_edges(steps: Sequence[Step]) -> tuple[list[bool], list[bool]]:
+    """For each step, whether a rep starts with it and whether one ends with it."""
+    ends = [
+        s.is_work
+        and (
+            i + 1 >= len(steps)
+            or not steps[i + 1].is_work
+            or (steps[i + 1].rep, steps[i + 1].side, steps[i + 1].block) != (s.rep, s.side, s.block)
+        )
+        for i, s in enumerate(steps)
+    ]
+    starts = [
+        s.is_work and (i == 0 or not steps[i - 1].is_work or ends[i - 1])
+        for i, s in enumerate(steps)
+    ]
+    return starts, ends
+
+
 class Session:
     """One run through a plan, driven by an injected clock."""
 
@@ -134,25 +155,13 @@ class Session:
         self._deadline: float | None = None
         self._paused_remaining: float | None = None
         self._countdown_next = 0
+        self._halfway: float | None = None  # seconds before the deadline of a halfway to come
         self._started_at = 0.0
         self._paused_total = 0.0
         self._pause_began: float | None = None
         self._tally: SetTally | None = None
         steps = plan.steps
-        self._ends_rep = [
-            s.is_work
-            and (
-                i + 1 >= len(steps)
-                or not steps[i + 1].is_work
-                or (steps[i + 1].rep, steps[i + 1].side, steps[i + 1].block)
-                != (s.rep, s.side, s.block)
-            )
-            for i, s in enumerate(steps)
-        ]
-        self._starts_rep = [
-            s.is_work and (i == 0 or not steps[i - 1].is_work or self._ends_rep[i - 1])
-            for i, s in enumerate(steps)
-        ]
+        self._starts_rep, self._ends_rep = rep_edges(steps)
         last_work: dict[int, int] = {}
         for i, s in enumerate(steps):
             if s.is_work:
@@ -192,6 +201,8 @@ class Session:
         """The clock time of the next countdown second or step end, if the clock drives one."""
         if not self.started or self.done or self.paused or self._deadline is None:
             return None
+        if self._halfway is not None:
+            return self._deadline - self._halfway
         if self._countdown_next > 0:
             return self._deadline - self._countdown_next
         return self._deadline
@@ -237,6 +248,12 @@ class Session:
         events: list[Event] = []
         while not self.done and self._deadline is not None:
             deadline = self._deadline
+            if self._halfway is not None and now >= deadline - self._halfway:
+                left = self._halfway  # the count is the whole seconds left
+                events.append(
+                    Event(EventKind.HALFWAY, self.index, self.current, deadline - left, round(left))
+                )
+                self._halfway = None
             while self._countdown_next > 0 and now >= deadline - self._countdown_next:
                 n = self._countdown_next
                 events.append(Event(EventKind.COUNTDOWN, self.index, self.current, deadline - n, n))
@@ -347,6 +364,8 @@ class Session:
         self._countdown_next = (
             COUNTDOWN_FROM if seconds is not None and seconds >= COUNTDOWN_MIN_SECONDS else 0
         )
+        long_hold = step.phase == "hold" and (seconds or 0) >= HALFWAY_MIN_SECONDS
+        self._halfway = seconds / 2 if long_hold and seconds is not None else None
         if self.paused:
             self._paused_remaining = seconds
         block = self._block(step)

@@ -82,3 +82,25 @@ def switch_to_words(side: str | None, side_is: str = "working") -> str:
     if side is None:
         return "switch sides"
     return f"switch to {_new_side(side, side_is)}"
+
+
+def side_sentence(side: str | None, side_is: str = "working") -> str:
+    """The side as a coach says it, a whole sentence: 'Lie on your left side; your right leg
+    works.' Empty when there is no side."""
+    if side is None:
+        return ""
+    if side_is == "kneeling":
+        return f"Your {side} knee down; the stretch is in your {side} hip."
+    if side_is == "leading":
+        return f"Your {side} foot leads."
+    leg = working_side(side, side_is) or side
+    if side_is == "lying_on":
+        return f"Lie on your {side} side; your {leg} leg works."
+    return f"Your {leg} leg works."
+
+
+def side_said_short(side: str | None, side_is: str = "working") -> str:
+    """The fewest words that still name the side: 'Right leg.', 'Left knee down.'."""
+    if side is None:
+        return ""
+    return side_words(side, side_is, short=True) + "."

@@ -62,8 +62,8 @@ goes off as not answering."""
 MAX_SOUNDING = 8
 """More cues than this still sounding at once means the player hangs: sound goes off."""
 HUNG_SECONDS = 5.0
-"""A player still sounding this long after it started (the longest cue lasts about a second)
-hangs: at the next cue it is killed and sound goes off."""
+"""A player still sounding this long after its sound should have ended (a cue lasts about a
+second, a phrase as long as it is) hangs: at the next cue it is killed and sound goes off."""
 STOP_SECONDS = 0.5
 """How long `close` lets stopped players end before it kills them."""
 WAIT_SECONDS = 10.0
@@ -127,6 +127,11 @@ class Beeper(Protocol):
         """Start the cue and return at once; do nothing when muted."""
         ...
 
+    def play_phrase(self, path: Path, seconds: float) -> bool:
+        """Start a rendered phrase (`seconds` long) instead of a cue, stopping any phrase
+        still sounding; return at once. True when it started."""
+        ...
+
     def take_problem(self) -> str | None:
         """The notice the first time it is asked for after a failure; None otherwise."""
         ...
@@ -184,6 +189,10 @@ class NullBeeper(NoticeOnce):
     def play(self, cue: str) -> None:
         """Do nothing."""
 
+    def play_phrase(self, path: Path, seconds: float) -> bool:
+        """Nothing is heard: the beep stays (and is silent too)."""
+        return False
+
     def close(self) -> None:
         """Do nothing."""
 
@@ -196,8 +205,9 @@ class PlaysoundBeeper(NoticeOnce):
     ends can be ended with it. Until the player is loaded, cues are left out; past the time
     limit sound goes off ("... did not answer") and the probe is killed. Each play starts a
     player process and returns; finished players are forgotten on the next play, a player
-    still going HUNG_SECONDS after it started is killed at the next cue, and `close` stops the
-    ones still sounding. Players are started without playsound3's hook that ends them with
+    still going HUNG_SECONDS after its sound should have ended is killed at the next cue, and
+    `close` stops the ones still sounding. A phrase still sounding is stopped before the next
+    sound starts. Players are started without playsound3's hook that ends them with
     their parent (see coach.sound_loader): a cue is a second at most, and `close` stops them
     on the way out.
 
@@ -219,7 +229,8 @@ class PlaysoundBeeper(NoticeOnce):
         self._now = now
         self._playsound3: ModuleType | None = None
         self._playing: list[Sound] = []
-        self._started: dict[int, float] = {}  # when each Sound still kept started, by id
+        self._ends: dict[int, float] = {}  # by id: when a Sound still kept counts as hung
+        self._phrases: set[int] = set()  # ids of the Sounds that are phrases
         self._stopped: set[int] = set()  # ids of the Sounds we stopped ourselves
         self._probes: Probes | None = None
         self._waiting: list[Callable[[], None]] = []  # called once loading has settled
@@ -273,29 +284,48 @@ class PlaysoundBeeper(NoticeOnce):
         if not path.is_file():
             self._fail(f"missing sound file {path.name}", "sound file missing")
             return
+        self._start(path, 0.0)
+
+    def play_phrase(self, path: Path, seconds: float) -> bool:
+        """Start a rendered phrase, `seconds` long, and return at once; True when it started.
+        Nothing when muted or off, or while the player is loading (the beep is kept then)."""
+        if self.muted or self.problem or self._playsound3 is None:
+            return False
+        return self._start(path, seconds)
+
+    def _start(self, path: Path, seconds: float) -> bool:
+        """Play `path`, which lasts `seconds` (0 for a cue): a phrase still sounding is
+        stopped first, so two sounds never overlap."""
         playsound3 = self._playsound3
         if playsound3 is None:
             if self._probes is not None or not self.wait_ready():
-                return  # still loading (this cue is left out), or sound is off
+                return False  # still loading (this cue is left out), or sound is off
             playsound3 = self._playsound3
             if playsound3 is None:
-                return
+                return False
         self._reap()
         if self.problem:
-            return
+            return False
         now = self._now()
-        hung = any(now - self._started.get(id(s), now) >= HUNG_SECONDS for s in self._playing)
+        hung = any(now >= self._ends.get(id(s), now + 1) for s in self._playing)
         if hung or len(self._playing) >= MAX_SOUNDING:
             self._fail("the audio player does not finish its cues")
             self._kill()
-            return
+            return False
+        for sound in self._playing:
+            if id(sound) in self._phrases and sound.is_alive():
+                self._stopped.add(id(sound))
+                sound.stop()
         try:
             sound = playsound3.playsound(str(path), block=False)
         except Exception as exc:
             self._fail(failure_reason(exc))
-            return
+            return False
         self._playing.append(sound)
-        self._started[id(sound)] = now
+        self._ends[id(sound)] = now + seconds + HUNG_SECONDS
+        if seconds:
+            self._phrases.add(id(sound))
+        return True
 
     def wait(self) -> None:
         """Block until every cue still sounding has finished, for at most WAIT_SECONDS.
@@ -402,7 +432,8 @@ class PlaysoundBeeper(NoticeOnce):
             if sound.is_alive():
                 still.append(sound)
                 continue
-            self._started.pop(id(sound), None)
+            self._ends.pop(id(sound), None)
+            self._phrases.discard(id(sound))
             # Popen-like: a positive exit status is the player's own error (no device, bad
             # file); a negative one is a signal, which is a failure unless we stopped it.
             status = sound.subprocess.poll()

@@ -82,6 +82,13 @@ class RecordingBeeper(NoticeOnce):
         if not self.muted:
             self.played.append((cue, self._clock.now() if self._clock else None))
 
+    def play_phrase(self, path: Path, seconds: float) -> bool:
+        """Record the phrase's file as `phrase:<file name>`, unless muted; True when recorded."""
+        if self.muted or self.problem:
+            return False
+        self.played.append((f"phrase:{path.name}", self._clock.now() if self._clock else None))
+        return True
+
     def close(self) -> None:
         """Remember that the app closed the beeper."""
         self.closed = True
@@ -149,3 +156,35 @@ def unwritable(folder: Path, error: int = errno.EACCES) -> Iterator[None]:
 
     with mock.patch.object(os, "open", refusing):
         yield
+
+
+class FakePhrases:
+    """Phrases 'rendered' in memory, each `per_char` seconds a character long (about the pace
+    of speech); a stand-in for coach.voice.PhraseCache. `fail` makes every rendering raise it;
+    `rendered` lists the texts asked for, in order; `ready` limits which texts count as
+    rendered (all of them when None)."""
+
+    def __init__(self, per_char: float = 0.06, fail: Exception | None = None) -> None:
+        self.per_char = per_char
+        self.fail = fail
+        self.rendered: list[str] = []
+        self.ready: set[str] | None = None
+
+    def ensure(self, text: str) -> Path:
+        if self.fail is not None:
+            raise self.fail
+        self.rendered.append(text)
+        return self._path(text)
+
+    def get(self, text: str) -> Path | None:
+        return self._path(text) if self._has(text) else None
+
+    def seconds(self, text: str) -> float | None:
+        return len(text) * self.per_char if self._has(text) else None
+
+    def _has(self, text: str) -> bool:
+        return text in self.rendered and (self.ready is None or text in self.ready)
+
+    @staticmethod
+    def _path(text: str) -> Path:
+        return Path(f"{abs(hash(text)):x}.wav")

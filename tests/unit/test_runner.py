@@ -10,7 +10,8 @@ import pytest
 
 from coach.history.model import FixedHistory, HistoryError, SetRecord
 from coach.history.sqlite import MemoryStore
-from coach.routine import RoutineEntry
+from coach.plan import Plan
+from coach.routine import Routine, RoutineEntry
 from coach.routine_yaml import parse_routine
 from coach.runner import SessionRunner, Update, drive
 from coach.session import Event, EventKind
@@ -232,12 +233,17 @@ class SilentSpeaker:
 
     def __init__(self, problem: str | None = None) -> None:
         self.muted = False
+        self.enabled = True
         self.problem = problem
         self.prepared = False
+        self.closed = False
         self.heard: list[EventKind] = []
 
-    def prepare(self) -> None:
+    def prepare(self, plan: Plan, routine: Routine) -> None:
         self.prepared = True
+
+    def close(self) -> None:
+        self.closed = True
 
     def speak(self, events: Sequence[Event]) -> bool:
         self.heard += [event.kind for event in events]

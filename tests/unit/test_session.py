@@ -160,7 +160,7 @@ def test_pause_freezes_remaining_exactly() -> None:
     session.resume()
     clock.advance(22.75 - 3)
     events = session.tick()
-    assert kinds(events) == ["countdown"] and events[0].count == 3
+    assert kinds(events) == ["halfway", "countdown"] and events[1].count == 3
     clock.advance(3)
     events = session.tick()
     assert K.SESSION_DONE in [e.kind for e in events]
@@ -412,3 +412,28 @@ def test_a_set_gone_back_to_keeps_one_record_with_the_best_of_its_tries() -> Non
         (1, 2, False),
         (2, 0, True),
     ]
+
+
+def test_a_long_hold_says_when_it_is_halfway_and_a_pause_moves_it() -> None:
+    session, clock = make(
+        "  - name: Stretch\n    reps: 1\n    hold: 30\n    tempo: {move: 0, release: 0}\n"
+    )
+    events = session.start()
+    clock.advance(5)  # the get-ready is over: the hold starts at 105
+    events += session.tick()
+    assert session.next_due() == 120.0
+    clock.advance(5)
+    events += session.pause()
+    clock.advance(100)
+    events += session.resume() + session.tick()  # 25 s of the hold left, from 210
+    assert session.next_due() == 220.0
+    clock.advance(10.5)
+    events += session.tick()
+    halfway = [e for e in events if e.kind is K.HALFWAY]
+    assert [(e.at, e.count, e.step.phase) for e in halfway] == [(220.0, 15, "hold")]
+    assert session.next_due() == 232.0  # then the countdown as before
+
+
+def test_short_holds_and_other_steps_have_no_halfway() -> None:
+    session, clock = make(HOLDS + "    rest: 40\n    sets: 2\n")
+    assert not [e for e in run_to_end(session, clock) if e.kind is K.HALFWAY]

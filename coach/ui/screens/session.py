@@ -93,6 +93,7 @@ class SessionScreen(Screen[SessionResult]):
         Binding("n", "next", "Next"),
         Binding("p", "previous", "Back"),
         Binding("m", "mute", "Mute"),
+        Binding("v", "voice", "Voice", show=False),  # the top line says "voice on (v)"
         Binding("q,escape", "quit_session", "Quit"),
     ]
 
@@ -355,6 +356,9 @@ class SessionScreen(Screen[SessionResult]):
         label = sound.label if sound.kind == "off" else f"{sound.label} (m)"
         style = "bold" if sound.kind == "off" else "dim"
         states = Text.assemble("  ·  ", (label, style))
+        if self.runner.speaker is not None:
+            voice = self.runner.voice_state
+            states.append(f"  ·  {voice}" + ("" if voice == "no voice" else " (v)"), style="dim")
         if not self.runner.history_saved:
             states.append("  ·  history not saved", style="bold")
         # The states always show whole; a long title gives way to them.
@@ -385,6 +389,11 @@ class SessionScreen(Screen[SessionResult]):
 
     def action_mute(self) -> None:
         notice = self.runner.toggle_mute()
+        self._update_top()
+        self.notify(notice.text, severity=notice.severity, timeout=notice.timeout, markup=False)
+
+    def action_voice(self) -> None:
+        notice = self.runner.toggle_voice()
         self._update_top()
         self.notify(notice.text, severity=notice.severity, timeout=notice.timeout, markup=False)
 
