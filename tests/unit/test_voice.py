@@ -659,3 +659,15 @@ def test_the_voices_report_for_a_template_shows_it_and_lists_no_voices() -> None
         "In use: cmd: piper --model m.onnx --output_file {out}",
     ]
     assert run.argvs == []
+
+
+def test_a_template_with_a_voice_shows_it_and_a_broken_one_is_named_once() -> None:
+    environ = {"COACH_VOICE_CMD": "piper --model {voice} --output_file {out}"}
+    which = on_path("piper", "espeak-ng")
+    lines = voices_report(parse_voice("cmd:en_GB-alan"), environ, which, "linux", Runs())
+    assert lines[-1] == "In use: cmd: piper --model {voice} --output_file {out} (voice en_GB-alan)"
+    broken = {"COACH_VOICE_CMD": "piper --model m.onnx"}
+    lines = voices_report(parse_voice("cmd"), broken, which, "linux", Runs())
+    assert [line for line in lines if "COACH_VOICE_CMD" in line] == [
+        "Voice: COACH_VOICE_CMD has no {out} for the WAV file to write."
+    ]
