@@ -94,8 +94,13 @@ class PhraseCache:
         return self.root / f"{digest[:32]}.wav"
 
     def get(self, text: str) -> Path | None:
-        """The cached audio when it is there and a readable sound; None otherwise."""
-        return self.path(text) if self.seconds(text) is not None else None
+        """The cached audio when it is there and a readable sound; None otherwise (a file
+        removed since it was read is noticed)."""
+        path = self.path(text)
+        if not path.is_file():
+            self._seconds.pop(text, None)
+            return None
+        return path if self.seconds(text) is not None else None
 
     def ensure(self, text: str) -> Path:
         """The cached audio, rendered now if need be (VoiceError when that fails)."""

@@ -671,3 +671,11 @@ def test_a_template_with_a_voice_shows_it_and_a_broken_one_is_named_once() -> No
     assert [line for line in lines if "COACH_VOICE_CMD" in line] == [
         "Voice: COACH_VOICE_CMD has no {out} for the WAV file to write."
     ]
+
+
+def test_a_cached_file_removed_while_in_use_is_rendered_again(fake: Fake, tmp_path: Path) -> None:
+    cache = PhraseCache(tmp_path / "voice", fake.engine())
+    cache.ensure("three").unlink()
+    assert cache.get("three") is None
+    assert cache.ensure("three").is_file()
+    assert len(fake.calls()) == 2
