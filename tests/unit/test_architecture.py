@@ -54,6 +54,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("resume", ["coach.resume"]),
     ("history views and recorder", ["coach.history_view", "coach.recorder"]),
     ("sound loading", ["coach.sound_loader"]),
+    ("speech engines", ["coach.speech"]),
     ("sound and voice", ["coach.sound", "coach.voice"]),
     ("speaker", ["coach.speaker"]),
     ("runner", ["coach.runner"]),
