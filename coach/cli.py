@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from coach.history.model import Store
     from coach.routine import RoutineEntry
+    from coach.voice import VoiceSetting
 
 
 class UserError(Exception):
@@ -43,9 +44,39 @@ def _common() -> Parser:
         "else the platform's user data folder)",
     )
     common.add_argument(
-        "--mute", action="store_true", default=argparse.SUPPRESS, help="no sound cues"
+        "--mute",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="no sound: no cues and no voice (m turns it on)",
+    )
+    common.add_argument(
+        "--voice",
+        metavar="VOICE",
+        type=_voice_value,
+        default=argparse.SUPPRESS,
+        help="spoken coaching: off, auto, or ENGINE[:VOICE] with ENGINE one of espeak-ng, say, "
+        "sapi, cmd (default: $COACH_VOICE, else auto)",
+    )
+    common.add_argument(
+        "--no-voice",
+        dest="voice",
+        action="store_const",
+        const="off",
+        default=argparse.SUPPRESS,
+        help="no spoken coaching (--voice off)",
     )
     return common
+
+
+def _voice_value(value: str) -> str:
+    """--voice checked as argparse reads it, so a wrong value is a usage error."""
+    from coach.voice import parse_voice
+
+    try:
+        parse_voice(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
 
 
 def build_parser() -> Parser:
@@ -95,6 +126,11 @@ def build_parser() -> Parser:
 
     sub.add_parser("schema", parents=[common], help="print the JSON Schema of routine files")
     sub.add_parser("sounds", parents=[common], help="play each sound cue once, with its name")
+    sub.add_parser(
+        "voices",
+        parents=[common],
+        help="list the speech engines found, the one in use and its voices",
+    )
     return parser
 
 
@@ -144,11 +180,27 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 0
     if command == "sounds":
         return cmd_sounds()
+    if command == "voices":
+        return cmd_voices(_voice(args))
     if command == "history":
         return _history(args, data)
     if command == "run":
-        return _run_app(data, _resolve(args.routine, data), mute=getattr(args, "mute", False))
-    return _run_app(data, None, mute=getattr(args, "mute", False))
+        return _run_app(
+            data, _resolve(args.routine, data), mute=getattr(args, "mute", False), voice=args
+        )
+    return _run_app(data, None, mute=getattr(args, "mute", False), voice=args)
+
+
+def _voice(args: argparse.Namespace) -> VoiceSetting:
+    """The voice asked for: --voice (or --no-voice), else COACH_VOICE, else auto."""
+    import os
+
+    from coach.voice import voice_setting
+
+    try:
+        return voice_setting(getattr(args, "voice", None), os.environ)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
 
 
 def _resolve(name: str, data: Path) -> RoutineEntry:
@@ -165,7 +217,14 @@ NO_TERMINAL = 2
 """The exit status when the full-screen coach is asked for without a terminal."""
 
 
-def _run_app(data: Path, entry: RoutineEntry | None, mute: bool, *, history: bool = False) -> int:
+def _run_app(
+    data: Path,
+    entry: RoutineEntry | None,
+    mute: bool,
+    *,
+    voice: argparse.Namespace,
+    history: bool = False,
+) -> int:
     """The full-screen coach (at Home, a routine, or the history screen) when there is a
     terminal to draw it on and read keys from; without one (a pipe, /dev/null, cron) one line
     and exit 2, before Textual is even imported, rather than a screen nobody sees that never
@@ -188,9 +247,16 @@ def _run_app(data: Path, entry: RoutineEntry | None, mute: bool, *, history: boo
             file=sys.stderr,
         )
         return NO_TERMINAL
+    setting = _voice(voice)
     from coach.ui.app import make_app
 
-    app = make_app(data_dir=data, routine=entry, mute=mute, start="history" if history else "home")
+    app = make_app(
+        data_dir=data,
+        routine=entry,
+        mute=mute,
+        start="history" if history else "home",
+        voice=setting,
+    )
     with readable_streams(cells=True):  # the screen is laid out in cells, drawn on stderr
         app.run()
     return int(app.return_code or 0)
@@ -209,7 +275,7 @@ def _history(args: argparse.Namespace, data: Path) -> int:
     if args.tui:
         if args.export or args.all:
             raise UserError("--tui opens the screen; it does not go with --all or --export")
-        return _run_app(data, None, mute=getattr(args, "mute", False), history=True)
+        return _run_app(data, None, mute=getattr(args, "mute", False), voice=args, history=True)
     return cmd_history(data, every=args.all, export=args.export, output=args.output)
 
 
@@ -294,6 +360,16 @@ def cmd_sounds() -> int:
         if problem:
             raise UserError(problem[0].lower() + problem[1:])
     beeper.close()
+    return 0
+
+
+def cmd_voices(setting: VoiceSetting) -> int:
+    import os
+
+    from coach.voice import voices_report
+
+    for line in voices_report(setting, os.environ):
+        print(line)
     return 0
 
 

@@ -112,6 +112,8 @@ class SessionRunner:
         self.clock = clock
         self.beeper = beeper
         self.speaker = speaker
+        if speaker is not None:
+            speaker.muted = beeper.muted  # --mute silences the voice as well
         self.history = history
         self.sound_off = sound_off  # why sound cannot be turned on (COACH_SOUND=off)
         self.start_index = start_index

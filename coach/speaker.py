@@ -15,7 +15,7 @@ session with one notice; the beeps carry on.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -24,6 +24,7 @@ from coach.phrases import Phrase, Phrasebook
 from coach.plan import Plan
 from coach.routine import Routine
 from coach.session import Event, EventKind
+from coach.voice import PhraseCache, VoiceError, VoiceSetting, choose_engine
 
 OFF = "Voice is off: "
 """How every notice of a voice that failed begins."""
@@ -184,3 +185,22 @@ class VoiceSpeaker:
                     self.problem = OFF + (str(exc) or type(exc).__name__)
         finally:
             self.rendered.set()
+
+
+NO_ENGINE = "no speech engine found (install espeak-ng, or set COACH_VOICE_CMD)"
+
+
+def make_speaker(
+    setting: VoiceSetting, player: PhrasePlayer, data_dir: Path, environ: Mapping[str, str]
+) -> VoiceSpeaker | None:
+    """The speaker for one session: None when the voice is off; without an engine (none
+    found, or the one named is missing) a speaker that tells so once and stays quiet."""
+    if setting.kind == "off":
+        return None
+    try:
+        engine = choose_engine(setting, environ)
+    except VoiceError as exc:
+        return VoiceSpeaker(None, player, problem=str(exc))
+    if engine is None:
+        return VoiceSpeaker(None, player, problem=NO_ENGINE)
+    return VoiceSpeaker(PhraseCache(data_dir / "voice", engine), player, label=engine.label)

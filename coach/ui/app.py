@@ -8,6 +8,7 @@ import gc
 import os
 import signal
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -23,9 +24,10 @@ if TYPE_CHECKING:
     from coach.recorder import SessionRecorder
     from coach.resume import Answer, ResumeOffer
     from coach.routine import RoutineEntry
-    from coach.runner import SessionResult, SessionRunner
+    from coach.runner import SessionResult, SessionRunner, Speaker
     from coach.sound import Beeper
     from coach.ui.screens.home import HomeScreen
+    from coach.voice import VoiceSetting
 
 Start = Literal["home", "history"]
 # What a signal means for the session in progress: a terminal asked to end it, or the
@@ -105,8 +107,10 @@ class CoachApp(App[int]):
         store: Store | None = None,
         start: Start = "home",
         sound_off: str | None = None,
+        speakers: Callable[[], Speaker | None] | None = None,
     ) -> None:
         super().__init__()
+        self.speakers = speakers  # makes each session's voice; None: no voice
         self.clock = clock
         self.beeper = beeper
         self.sound_off = sound_off  # why sound cannot be turned on (COACH_SOUND=off)
@@ -259,6 +263,7 @@ class CoachApp(App[int]):
             start_index=start_index,
             resumed_from=resumed_from,
             sound_off=self.sound_off,
+            speaker=self.speakers() if self.speakers is not None else None,
         )
         self.push_screen(SessionScreen(self.runner), self._session_over)
 
@@ -358,8 +363,10 @@ def make_app(
     mute: bool = False,
     store: Store | None = None,
     start: Start = "home",
+    voice: VoiceSetting | None = None,
 ) -> CoachApp:
-    """Build the app. Tests pass a FakeClock and a Null/RecordingBeeper; the CLI passes none."""
+    """Build the app. Tests pass a FakeClock and a Null/RecordingBeeper; the CLI passes none,
+    and the voice setting (no voice without one; none either when COACH_SOUND is off)."""
     from coach.paths import data_dir as default_data_dir
     from coach.sound import NullBeeper, PlaysoundBeeper, sound_enabled_from_env
 
@@ -370,12 +377,23 @@ def make_app(
         mute = mute or not on  # COACH_SOUND=off: say "sound off" on screen too
         sound_off = None if on else f"COACH_SOUND is {os.environ.get('COACH_SOUND', '')!r}"
     beeper.muted = beeper.muted or mute
+    folder = data_dir or default_data_dir()
+    speakers = None
+    if voice is not None and voice.kind != "off" and sound_off is None:
+        player = beeper
+
+        def speakers() -> Speaker | None:
+            from coach.speaker import make_speaker
+
+            return make_speaker(voice, player, folder, os.environ)
+
     return CoachApp(
         clock=clock or MonotonicClock(),
         beeper=beeper,
-        data_dir=data_dir or default_data_dir(),
+        data_dir=folder,
         routine=routine,
         store=store,
         start=start,
         sound_off=sound_off,
+        speakers=speakers,
     )
