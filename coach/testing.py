@@ -7,7 +7,10 @@ Tests and benchmarks use these; no production module imports this one.
 from __future__ import annotations
 
 import errno
+import json
 import os
+import shlex
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -17,6 +20,7 @@ from unittest import mock
 
 from coach.history.model import SessionRecord, SetRecord
 from coach.sound import NoticeOnce, check_cue
+from coach.voice import Engine, VoiceSetting, choose_engine
 
 # A Monday morning, so tests of weeks and streaks read easily.
 FAKE_WALL_START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -188,3 +192,54 @@ class FakePhrases:
     @staticmethod
     def _path(text: str) -> Path:
         return Path(f"{abs(hash(text)):x}.wav")
+
+
+STAND_IN_ENGINE = """\
+import json, subprocess, sys, time, wave
+out, mode, log = sys.argv[1], sys.argv[2], sys.argv[3]
+text = sys.stdin.read()
+with open(log, "a", encoding="utf-8") as f:
+    f.write(json.dumps({"text": text, "argv": sys.argv[1:]}) + "\\n")
+if mode == "fail":
+    sys.stderr.write("loading model\\nboom: no model \\x1b[31mhere\\n")
+    sys.exit(3)
+if mode == "hang":
+    subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    time.sleep(60)
+if mode == "garbage":
+    open(out, "wb").write(b"this is not a sound")
+    sys.exit(0)
+if mode == "nothing":
+    sys.exit(0)
+with wave.open(out, "wb") as w:
+    w.setnchannels(1)
+    w.setsampwidth(2)
+    w.setframerate(8000)
+    w.writeframes(b"\\0\\0" * 80 * (0 if mode == "silent" else len(text)))
+"""
+
+
+class StandInEngine:
+    """A speech engine for tests, used through COACH_VOICE_CMD: a Python script that writes a
+    WAV 10 ms long a character (silence), or fails, hangs or writes garbage as `mode` says,
+    and logs every phrase it was given."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.script = tmp_path / "fake_engine.py"
+        self.script.write_text(STAND_IN_ENGINE, encoding="utf-8")
+        self.log = tmp_path / "engine.log"
+
+    def template(self, mode: str = "ok", extra: str = "") -> str:
+        words = [sys.executable, str(self.script), "{out}", mode, str(self.log)]
+        return " ".join(shlex.quote(w) if w != "{out}" else w for w in words) + extra
+
+    def engine(self, mode: str = "ok", voice: str | None = None) -> Engine:
+        environ = {"COACH_VOICE_CMD": self.template(mode)}
+        engine = choose_engine(VoiceSetting("engine", "cmd", voice), environ)
+        assert engine is not None
+        return engine
+
+    def calls(self) -> list[dict[str, object]]:
+        if not self.log.exists():
+            return []
+        return [json.loads(line) for line in self.log.read_text(encoding="utf-8").splitlines()]

@@ -7,16 +7,14 @@ with the text. espeak-ng itself is tried when it is installed.
 
 from __future__ import annotations
 
-import json
-import shlex
 import shutil
-import sys
 import wave
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
+from coach.testing import StandInEngine
 from coach.voice import (
     ENGINES,
     SAPI_SCRIPT,
@@ -39,63 +37,15 @@ from coach.voice import (
 RATE = 8000
 FRAMES_PER_CHARACTER = 80  # the stand-in engine's phrase lasts 10 ms a character
 
-FAKE_ENGINE = """\
-import json, subprocess, sys, time, wave
-out, mode, log = sys.argv[1], sys.argv[2], sys.argv[3]
-text = sys.stdin.read()
-with open(log, "a", encoding="utf-8") as f:
-    f.write(json.dumps({"text": text, "argv": sys.argv[1:]}) + "\\n")
-if mode == "fail":
-    sys.stderr.write("loading model\\nboom: no model \\x1b[31mhere\\n")
-    sys.exit(3)
-if mode == "hang":
-    subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-    time.sleep(60)
-if mode == "garbage":
-    open(out, "wb").write(b"this is not a sound")
-    sys.exit(0)
-if mode == "nothing":
-    sys.exit(0)
-with wave.open(out, "wb") as w:
-    w.setnchannels(1)
-    w.setsampwidth(2)
-    w.setframerate(8000)
-    w.writeframes(b"\\0\\0" * 80 * (0 if mode == "silent" else len(text)))
-"""
-
 
 def on_path(*names: str):  # type: ignore[no-untyped-def]
     """A stand-in for shutil.which that finds only `names`, in /usr/bin."""
     return lambda name: f"/usr/bin/{name}" if name in names else None
 
 
-class Fake:
-    """The stand-in engine, with the log of every phrase it was given."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        self.script = tmp_path / "fake_engine.py"
-        self.script.write_text(FAKE_ENGINE, encoding="utf-8")
-        self.log = tmp_path / "engine.log"
-
-    def template(self, mode: str = "ok", extra: str = "") -> str:
-        words = [sys.executable, str(self.script), "{out}", mode, str(self.log)]
-        return " ".join(shlex.quote(w) if w != "{out}" else w for w in words) + extra
-
-    def engine(self, mode: str = "ok", voice: str | None = None) -> Engine:
-        environ = {"COACH_VOICE_CMD": self.template(mode)}
-        engine = choose_engine(VoiceSetting("engine", "cmd", voice), environ)
-        assert engine is not None
-        return engine
-
-    def calls(self) -> list[dict[str, object]]:
-        if not self.log.exists():
-            return []
-        return [json.loads(line) for line in self.log.read_text(encoding="utf-8").splitlines()]
-
-
 @pytest.fixture
-def fake(tmp_path: Path) -> Fake:
-    return Fake(tmp_path)
+def fake(tmp_path: Path) -> StandInEngine:
+    return StandInEngine(tmp_path)
 
 
 @pytest.fixture
@@ -344,7 +294,7 @@ def test_labels_are_for_people() -> None:
 
 
 def test_the_phrase_goes_in_on_standard_input_even_when_it_starts_with_a_dash(
-    fake: Fake, out_dir: Path
+    fake: StandInEngine, out_dir: Path
 ) -> None:
     out = out_dir / "p.wav"
     text = "-3 reps: --help is not an option"
@@ -357,7 +307,7 @@ def test_the_phrase_goes_in_on_standard_input_even_when_it_starts_with_a_dash(
 
 
 def test_a_longer_phrase_makes_a_longer_sound_and_unicode_arrives_whole(
-    fake: Fake, out_dir: Path
+    fake: StandInEngine, out_dir: Path
 ) -> None:
     render(fake.engine(), "three", out_dir / "a.wav")
     render(fake.engine(), "Knee down – hold 30 s, café", out_dir / "b.wav")
@@ -370,7 +320,7 @@ def assert_nothing_left(out_dir: Path) -> None:
 
 
 def test_an_engine_that_fails_gives_one_line_with_its_own_last_words(
-    fake: Fake, out_dir: Path
+    fake: StandInEngine, out_dir: Path
 ) -> None:
     with pytest.raises(VoiceError) as caught:
         render(fake.engine("fail"), "Clamshell.", out_dir / "p.wav")
@@ -380,7 +330,9 @@ def test_an_engine_that_fails_gives_one_line_with_its_own_last_words(
     assert_nothing_left(out_dir)
 
 
-def test_an_engine_that_hangs_is_killed_at_the_time_limit(fake: Fake, out_dir: Path) -> None:
+def test_an_engine_that_hangs_is_killed_at_the_time_limit(
+    fake: StandInEngine, out_dir: Path
+) -> None:
     with pytest.raises(VoiceError, match=r"^cmd did not finish a phrase within 0.5 s$"):
         render(fake.engine("hang"), "Clamshell.", out_dir / "p.wav", timeout=0.5)
     assert_nothing_left(out_dir)
@@ -395,14 +347,16 @@ def test_an_engine_that_hangs_is_killed_at_the_time_limit(fake: Fake, out_dir: P
     ],
 )
 def test_an_engine_that_writes_no_sound_gives_a_voice_error(
-    fake: Fake, out_dir: Path, mode: str, message: str
+    fake: StandInEngine, out_dir: Path, mode: str, message: str
 ) -> None:
     with pytest.raises(VoiceError, match=f"^{message}"):
         render(fake.engine(mode), "Clamshell.", out_dir / "p.wav")
     assert_nothing_left(out_dir)
 
 
-def test_a_failed_rendering_leaves_the_old_file_as_it_was(fake: Fake, out_dir: Path) -> None:
+def test_a_failed_rendering_leaves_the_old_file_as_it_was(
+    fake: StandInEngine, out_dir: Path
+) -> None:
     out = out_dir / "p.wav"
     render(fake.engine(), "three", out)
     before = out.read_bytes()
@@ -419,7 +373,9 @@ def test_a_program_that_cannot_be_run_gives_a_voice_error(out_dir: Path) -> None
     assert_nothing_left(out_dir)
 
 
-def test_a_phrase_without_words_is_a_mistake_of_the_caller(fake: Fake, out_dir: Path) -> None:
+def test_a_phrase_without_words_is_a_mistake_of_the_caller(
+    fake: StandInEngine, out_dir: Path
+) -> None:
     with pytest.raises(ValueError):
         render(fake.engine(), "  ", out_dir / "p.wav")
     assert fake.calls() == []
@@ -460,7 +416,7 @@ def test_espeak_ng_with_a_voice_it_does_not_have_says_so(tmp_path: Path) -> None
 # ------------------------------------------------------------------ the cache
 
 
-def test_the_cache_touches_nothing_until_it_renders(fake: Fake, tmp_path: Path) -> None:
+def test_the_cache_touches_nothing_until_it_renders(fake: StandInEngine, tmp_path: Path) -> None:
     root = tmp_path / "data" / "voice"
     cache = PhraseCache(root, fake.engine())
     assert cache.get("three") is None
@@ -471,7 +427,7 @@ def test_the_cache_touches_nothing_until_it_renders(fake: Fake, tmp_path: Path) 
 
 
 def test_ensure_renders_once_then_reuses_the_file_even_in_a_new_cache(
-    fake: Fake, tmp_path: Path
+    fake: StandInEngine, tmp_path: Path
 ) -> None:
     root = tmp_path / "voice"
     cache = PhraseCache(root, fake.engine())
@@ -483,7 +439,9 @@ def test_ensure_renders_once_then_reuses_the_file_even_in_a_new_cache(
     assert cache.seconds("last one") == pytest.approx(len("last one") * FRAMES_PER_CHARACTER / RATE)
 
 
-def test_a_new_voice_or_template_never_reuses_old_audio(fake: Fake, tmp_path: Path) -> None:
+def test_a_new_voice_or_template_never_reuses_old_audio(
+    fake: StandInEngine, tmp_path: Path
+) -> None:
     root = tmp_path / "voice"
     plain = PhraseCache(root, fake.engine())
     voiced = PhraseCache(root, fake.engine(voice="alan"))
@@ -497,7 +455,7 @@ def test_a_new_voice_or_template_never_reuses_old_audio(fake: Fake, tmp_path: Pa
     assert len(fake.calls()) == 2
 
 
-def test_a_damaged_cached_file_is_rendered_again(fake: Fake, tmp_path: Path) -> None:
+def test_a_damaged_cached_file_is_rendered_again(fake: StandInEngine, tmp_path: Path) -> None:
     cache = PhraseCache(tmp_path / "voice", fake.engine())
     cache.path("three").parent.mkdir(parents=True)
     cache.path("three").write_bytes(b"half a fi")
@@ -508,7 +466,9 @@ def test_a_damaged_cached_file_is_rendered_again(fake: Fake, tmp_path: Path) -> 
     assert cache.seconds("three") == pytest.approx(5 * FRAMES_PER_CHARACTER / RATE)
 
 
-def test_a_failed_rendering_leaves_nothing_in_the_cache(fake: Fake, tmp_path: Path) -> None:
+def test_a_failed_rendering_leaves_nothing_in_the_cache(
+    fake: StandInEngine, tmp_path: Path
+) -> None:
     cache = PhraseCache(tmp_path / "voice", fake.engine("fail"))
     with pytest.raises(VoiceError):
         cache.ensure("three")
@@ -516,7 +476,9 @@ def test_a_failed_rendering_leaves_nothing_in_the_cache(fake: Fake, tmp_path: Pa
     assert list((tmp_path / "voice").iterdir()) == []
 
 
-def test_a_cache_folder_that_cannot_be_made_gives_a_voice_error(fake: Fake, tmp_path: Path) -> None:
+def test_a_cache_folder_that_cannot_be_made_gives_a_voice_error(
+    fake: StandInEngine, tmp_path: Path
+) -> None:
     (tmp_path / "file").write_text("")
     cache = PhraseCache(tmp_path / "file" / "voice", fake.engine())
     with pytest.raises(VoiceError, match=r"^cannot make .*voice: "):
@@ -673,7 +635,9 @@ def test_a_template_with_a_voice_shows_it_and_a_broken_one_is_named_once() -> No
     ]
 
 
-def test_a_cached_file_removed_while_in_use_is_rendered_again(fake: Fake, tmp_path: Path) -> None:
+def test_a_cached_file_removed_while_in_use_is_rendered_again(
+    fake: StandInEngine, tmp_path: Path
+) -> None:
     cache = PhraseCache(tmp_path / "voice", fake.engine())
     cache.ensure("three").unlink()
     assert cache.get("three") is None
