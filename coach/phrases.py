@@ -272,4 +272,9 @@ def dose_said(ex: Exercise) -> str:
 
 
 def _unique(forms: Sequence[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(f for f in forms if f))
+    """The forms, each once, as an engine should get them: control characters (an escape byte
+    in a name, say) left out and white space made single."""
+    clean = (
+        " ".join("".join(c for c in f if c.isprintable() or c.isspace()).split()) for f in forms
+    )
+    return tuple(dict.fromkeys(f for f in clean if f))

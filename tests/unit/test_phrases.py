@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import msgspec
 import pytest
 
 from coach.paths import builtin_routines_dir
@@ -158,3 +159,16 @@ def test_every_builtin_routine_has_words_for_each_exercise(name: str) -> None:
             text.startswith(ex.name) or (ex.say and text.startswith(ex.say[:20])) for text in every
         )
     assert all(len(text) < 400 and "[" not in text for text in every)
+
+
+def test_control_characters_never_reach_the_engine() -> None:
+    # Routine files refuse them; a routine made some other way still never passes them on.
+    routine = parse_routine(CLAMSHELL)
+    first = msgspec.structs.replace(
+        routine.exercises[0], name="Clam\x1b[31mshell\x07", say="Knees\tbent\x00 [/] now"
+    )
+    routine = msgspec.structs.replace(routine, exercises=[first, *routine.exercises[1:]])
+    every = Phrasebook(build_plan(routine, "t"), routine).every_phrase()
+    assert every[0] == "Knees bent [/] now. Lie on your left side; your right leg works."
+    assert all(c.isprintable() for phrase in every for c in phrase)
+    assert "Clam[31mshell." in every
