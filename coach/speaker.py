@@ -39,10 +39,6 @@ class PhraseSource(Protocol):
         """The phrase's file, rendering it now if need be; raises on failure."""
         ...
 
-    def get(self, text: str) -> Path | None:
-        """The phrase's file when it is rendered; None otherwise."""
-        ...
-
     def seconds(self, text: str) -> float | None:
         """How long the rendered phrase lasts; None when it is not rendered."""
         ...
@@ -92,6 +88,7 @@ class VoiceSpeaker:
         self.rendered = threading.Event()
         """Set once every phrase of the plan is rendered, or rendering has stopped."""
         self._book: Phrasebook | None = None
+        self._ready: dict[str, tuple[Path, float]] = {}  # rendered: file and seconds
         self._busy_until = float("-inf")
         self._told = False
         self._closed = False
@@ -144,15 +141,12 @@ class VoiceSpeaker:
     # ------------------------------------------------------------------ internals
 
     def _say(self, book: Phrasebook, phrase: Phrase, events: Sequence[Event], at: float) -> bool:
-        source = self.source
-        if source is None:
-            return False
         room = self._room(book, phrase, events)
         for text in phrase.forms:
-            seconds = source.seconds(text)
-            path = source.get(text) if seconds is not None else None
-            if path is None or seconds is None:
+            ready = self._ready.get(text)  # never the disk here: the render thread looked
+            if ready is None:
                 continue  # not rendered yet: a shorter form may be
+            path, seconds = ready
             if room is not None and seconds > room - MARGIN:
                 continue
             if not self.player.play_phrase(path, seconds):
@@ -178,7 +172,10 @@ class VoiceSpeaker:
             for text in texts:
                 if self._closed:
                     return
-                source.ensure(text)
+                path = source.ensure(text)
+                seconds = source.seconds(text)
+                if seconds is not None and seconds > 0:
+                    self._ready[text] = (path, seconds)
         except Exception as exc:  # any engine failure: the voice goes, the beeps stay
             with self._lock:
                 if self.problem is None:
