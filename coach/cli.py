@@ -92,6 +92,12 @@ def build_parser() -> Parser:
 
     run = sub.add_parser("run", parents=[common], help="start a routine in the full-screen coach")
     run.add_argument("routine", metavar="ROUTINE", help="a routine id or a path to a YAML file")
+    run.add_argument(
+        "--plain",
+        action="store_true",
+        help="narrate the session as plain lines, and read commands as lines (Enter, s, n, p, "
+        "m, q): for screen readers, braille displays, pipes and logs",
+    )
 
     sub.add_parser("list", parents=[common], help="list the built-in routines and your own")
 
@@ -185,9 +191,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "history":
         return _history(args, data)
     if command == "run":
-        return _run_app(
-            data, _resolve(args.routine, data), mute=getattr(args, "mute", False), voice=args
-        )
+        entry = _resolve(args.routine, data)
+        if args.plain:
+            return _run_plain(data, entry, mute=getattr(args, "mute", False), voice=args)
+        return _run_app(data, entry, mute=getattr(args, "mute", False), voice=args)
     return _run_app(data, None, mute=getattr(args, "mute", False), voice=args)
 
 
@@ -240,10 +247,14 @@ def _run_app(
     ]
     if missing:
         which = " and ".join(missing) if len(missing) < 3 else "standard input, output and error"
+        hint = (
+            "coach run ROUTINE --plain narrates the session in plain lines without one"
+            if entry is not None
+            else "coach plan ROUTINE prints a routine without one"
+        )
         print(
             f"coach: the full-screen coach needs a terminal; {which} "
-            f"{'is' if len(missing) == 1 else 'are'} not one (coach plan ROUTINE prints a "
-            "routine without one)",
+            f"{'is' if len(missing) == 1 else 'are'} not one ({hint})",
             file=sys.stderr,
         )
         return NO_TERMINAL
@@ -260,6 +271,38 @@ def _run_app(
     with readable_streams(cells=True):  # the screen is laid out in cells, drawn on stderr
         app.run()
     return int(app.return_code or 0)
+
+
+def _run_plain(data: Path, entry: RoutineEntry, mute: bool, *, voice: argparse.Namespace) -> int:
+    """The session narrated in plain lines on standard output, commands read from standard
+    input; works on a terminal, a pipe, a file or /dev/null. It speaks only when --voice is
+    given: a screen reader is already reading its lines (COACH_VOICE alone does not)."""
+    import os
+
+    from coach.clock import MonotonicClock
+    from coach.plain import plain_beeper, run_plain
+
+    asked = getattr(voice, "voice", None)
+    setting = _voice(voice) if asked is not None else None
+    gc.enable()  # start-up is over, and a session can be long
+    beeper, sound_off = plain_beeper(mute, os.environ)
+    speaker = None
+    if setting is not None and sound_off is None:
+        from coach.speaker import make_speaker
+
+        speaker = make_speaker(setting, beeper, data, os.environ)
+    return run_plain(
+        entry,
+        data_dir=data,
+        clock=MonotonicClock(),
+        beeper=beeper,
+        stdin=sys.stdin,
+        stdout=sys.stdout,
+        stderr=sys.stderr,
+        sound_off=sound_off,
+        speaker=speaker,
+        exit_after_signal=True,
+    )
 
 
 def _is_terminal(stream: object) -> bool:

@@ -11,7 +11,7 @@ from coach.durations import clock, spoken
 from coach.plan import Plan, Step
 from coach.plan_view import step_label
 from coach.session import SessionView
-from coach.sides import switch_to_words
+from coach.sides import side_works, switch_to_words
 
 
 def countdown_text(view: SessionView) -> str:
@@ -47,3 +47,18 @@ def describe_upcoming(plan: Plan, step: Step | None, current: Step) -> str:
         return f"Next: {rep} {step.rep} of {step.reps}"
     label = step_label(step)
     return f"Next: {label}" if label else f"Next: {step.exercise}"
+
+
+def where_words(step: Step) -> str:
+    """Where a step is, as a line says it: 'set 1 of 2 · right leg works · forward · rep 3 of
+    10', leaving out what does not apply (one set, one rep, no side, no direction)."""
+    parts = []
+    if step.set is not None and step.sets > 1:
+        parts.append(f"set {step.set} of {step.sets}")
+    if step.side:
+        parts.append(side_works(step.side, step.side_is))
+    if step.direction:
+        parts.append(step.direction)
+    if step.rep is not None and step.reps > 1 and step.is_work:
+        parts.append(f"rep {step.rep} of {step.reps}")
+    return " · ".join(parts)

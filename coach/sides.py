@@ -52,6 +52,13 @@ def side_words(side: str | None, side_is: str = "working", short: bool = False) 
     return f"{leg.capitalize()} leg works"
 
 
+def side_works(side: str | None, side_is: str = "working") -> str:
+    """The side in lower case for inside a line, without the side lain on: 'right leg works',
+    'left knee down', 'left foot leads'. Empty when there is no side."""
+    words = side_words(side, side_is).split(" · ")[0]
+    return words[:1].lower() + words[1:]
+
+
 def side_short(side: str | None, side_is: str = "working") -> str:
     """The short form in lower case, for inside a sentence or a table: 'right leg'."""
     words = side_words(side, side_is, short=True)

@@ -1,21 +1,24 @@
-"""Test doubles: a clock that moves when told, a beeper that records, made-up sessions, a
-folder that refuses writing.
+"""Test doubles: a clock that moves when told, an event loop that keeps the clock's time, a
+typist for standard input, a beeper that records, made-up sessions, a folder that refuses
+writing.
 
 Tests and benchmarks use these; no production module imports this one.
 """
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import json
 import os
+import selectors
 import shlex
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from unittest import mock
 
 from coach.history.model import SessionRecord, SetRecord
@@ -52,6 +55,104 @@ class FakeClock:
         if now < self._now:
             raise ValueError("a clock does not go backwards")
         self._now = now
+
+
+REAL_WAIT = 10.0
+"""Seconds of real time a fake-time loop waits, at most, for a thread to answer."""
+
+_T = TypeVar("_T")
+
+
+class Typist:
+    """Standard input typed by a test: lines written into a pipe at moments of a fake clock
+    (seconds after the typist was made), then the end of input unless `close` is False.
+    `stdin` is the reading end, a file with a descriptor, as a terminal or a pipe gives."""
+
+    def __init__(
+        self, clock: FakeClock, script: Sequence[tuple[float, str]] = (), *, close: bool = True
+    ) -> None:
+        reading, self._writing = os.pipe()
+        self.stdin = os.fdopen(reading, "r")
+        self._clock = clock
+        start = clock.now()
+        self._script = sorted(((start + at, line) for at, line in script), key=lambda p: p[0])
+        self._close = close
+        self.type_due()
+
+    def due(self) -> float | None:
+        """The moment of the next line (or of the end of input), if any is left."""
+        if self._script:
+            return self._script[0][0]
+        return self._clock.now() if self._close and self._writing >= 0 else None
+
+    def type_due(self) -> None:
+        """Type every line whose moment has come; then, with nothing left, close the input."""
+        now = self._clock.now()
+        while self._script and self._script[0][0] <= now:
+            _, line = self._script.pop(0)
+            os.write(self._writing, (line + "\n").encode())
+        if not self._script and self._close and self._writing >= 0:
+            os.close(self._writing)
+            self._writing = -1
+
+    def close(self) -> None:
+        if self._writing >= 0:
+            os.close(self._writing)
+            self._writing = -1
+        self.stdin.close()
+
+
+class _FakeTimeSelector(selectors.DefaultSelector):
+    """Waits by moving a fake clock: what is ready now is returned at once; a wait with a time
+    limit moves the clock to it (or to the typist's next line, if sooner); a wait without one
+    (the loop waits on a thread, or on input) types the next line, else waits for real."""
+
+    def __init__(self, clock: FakeClock, typist: Typist | None) -> None:
+        super().__init__()
+        self._clock = clock
+        self._typist = typist
+
+    def select(self, timeout: float | None = None) -> list[tuple[Any, int]]:
+        ready: list[tuple[Any, int]] = super().select(0)
+        if ready or (timeout is not None and timeout <= 0):
+            return ready
+        typed = self._typist.due() if self._typist is not None else None
+        if timeout is None and typed is None:
+            ready = super().select(REAL_WAIT)
+            if not ready:
+                raise RuntimeError("the loop waits for something that never comes")
+            return ready
+        step = timeout if timeout is not None else float("inf")
+        if typed is not None:
+            step = min(step, max(0.0, typed - self._clock.now()))
+        self._clock.advance(step)
+        if self._typist is not None:
+            self._typist.type_due()
+        return super().select(0)
+
+
+class FakeTimeLoop(asyncio.SelectorEventLoop):
+    """An event loop whose time is a FakeClock's: waiting moves the clock instead of taking
+    time, so `drive` and timers run a session in no time, in order. Work handed to a thread
+    (`asyncio.to_thread`) is done at once, on the loop, so nothing races the clock. With a
+    `Typist`, its lines arrive at their moments."""
+
+    def __init__(self, clock: FakeClock, typist: Typist | None = None) -> None:
+        super().__init__(_FakeTimeSelector(clock, typist))
+        self._fake_clock = clock
+
+    def time(self) -> float:
+        return self._fake_clock.now()
+
+    def run_in_executor(  # type: ignore[override]
+        self, executor: Any, func: Callable[..., _T], *args: Any
+    ) -> asyncio.Future[_T]:
+        future: asyncio.Future[_T] = self.create_future()
+        try:
+            future.set_result(func(*args))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
 
 
 class Now(Protocol):

@@ -137,9 +137,14 @@ def test_the_full_screen_coach_without_a_terminal_stops_at_once(
     out = coach(*args, stdin=subprocess.DEVNULL if stdin == "devnull" else subprocess.PIPE)
     assert out.returncode == 2
     assert out.stdout == b""
+    hint = (
+        "coach run ROUTINE --plain narrates the session in plain lines without one"
+        if args[:1] == ("run",)
+        else "coach plan ROUTINE prints a routine without one"
+    )
     assert out.stderr.decode() == (
         "coach: the full-screen coach needs a terminal; standard input, output and error are "
-        "not one (coach plan ROUTINE prints a routine without one)\n"
+        f"not one ({hint})\n"
     )
 
 
@@ -178,5 +183,8 @@ def test_the_message_names_what_is_not_a_terminal(
     assert main(["run", "low-back"]) == 2
     assert stderr.getvalue().startswith(
         f"coach: the full-screen coach needs a terminal; {which} not"
+    )
+    assert stderr.getvalue().endswith(
+        "(coach run ROUTINE --plain narrates the session in plain lines without one)\n"
     )
     assert stdout.getvalue() == ""

@@ -21,7 +21,14 @@ from coach.routine import RoutineEntry
 from coach.routine_yaml import parse_routine
 from coach.session import Session
 from coach.session_text import describe_upcoming, where_text
-from coach.sides import side_short, side_words, switch_to_words, switch_words, working_side
+from coach.sides import (
+    side_short,
+    side_words,
+    side_works,
+    switch_to_words,
+    switch_words,
+    working_side,
+)
 from coach.testing import FakeClock
 from tests.unit.test_recorder import run_through as walk_through
 
@@ -73,6 +80,11 @@ def test_the_words_for_each_kind_of_side() -> None:
     assert side_words("left", "leading") == "Left foot leads"
     assert side_short("left", "leading") == "left foot leads"
     assert side_words(None, "lying_on") == ""
+    # inside a line of plain narration: the leg that works, without the side lain on
+    assert side_works("left", "lying_on") == "right leg works"
+    assert side_works("left", "kneeling") == "left knee down"
+    assert side_works("right", "leading") == "right foot leads"
+    assert side_works(None) == ""
     assert [working_side("left", kind) for kind in ("working", "lying_on", "kneeling")] == [
         "left",
         "right",

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from coach.cli import _voice, main
+from coach.speaker import VoiceSpeaker
 from coach.testing import StandInEngine
 from coach.voice import VoiceSetting
 
@@ -74,3 +75,26 @@ def test_the_app_gets_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(SystemExit):
         main(["run", "low-back", "--voice", "espeak-ng"])
     assert seen == [VoiceSetting("engine", "espeak-ng")]
+
+
+def test_plain_speaks_only_with_voice_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COACH_VOICE_CMD", StandInEngine(tmp_path).template())
+    monkeypatch.setenv("COACH_VOICE", "cmd")  # not enough: a screen reader reads the lines
+    monkeypatch.delenv("COACH_SOUND")
+    speakers: list[object] = []
+
+    def fake_run_plain(entry: object, **kwargs: object) -> int:
+        speakers.append(kwargs["speaker"])
+        return 0
+
+    monkeypatch.setattr("coach.plain.run_plain", fake_run_plain)
+    assert main(["run", "low-back", "--plain"]) == 0
+    assert main(["run", "low-back", "--plain", "--voice", "cmd"]) == 0
+    assert main(["run", "low-back", "--plain", "--no-voice"]) == 0
+    monkeypatch.setenv("COACH_SOUND", "off")
+    assert main(["run", "low-back", "--plain", "--voice", "cmd"]) == 0  # silence means silence
+    first, second, third, fourth = speakers
+    assert first is None and third is None and fourth is None
+    assert isinstance(second, VoiceSpeaker) and second.problem is None

@@ -1,0 +1,487 @@
+"""Plain narration: a session told as lines of text, for screen readers, braille displays,
+pipes and logs (`coach run ROUTINE --plain`).
+
+Each step gets a line as it starts (`Clamshell · set 1 of 2 · right leg works · rep 3 of 10 ·
+hold 2 s`); a get-ready, a side switch and a rest say what to do, what comes next and how
+long, and count down 3, 2, 1 where the full screen ticks. Nothing is redrawn and no escape
+sequence is written: each line is final and flushed. Commands are lines on standard input, as
+the full screen's keys: an empty line is Enter, `s` pauses and carries on, `n` next, `p` back,
+`m` mute, `q` stop. Once input closes, the session runs by itself to its end, counting
+self-paced reps at the exercise's tempo. The check-ins and the resume offer are questions that
+an empty line or closed input answers with the safe default.
+
+It is one more front end of `SessionRunner`, kept in time by `drive`: the same engine, cues,
+history, resume offer and signal endings as the full screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import threading
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import IO, Literal
+
+from coach.clock import Clock
+from coach.counts import count_sets
+from coach.durations import plural, spoken
+from coach.history.model import FixedHistory, HistoryError, Store
+from coach.line_input import LineInput
+from coach.literal import shown
+from coach.plain_text import event_lines
+from coach.plan import Step
+from coach.resume import (
+    Answer,
+    ResumeOffer,
+    answer,
+    catalog_finder,
+    find_offer,
+    offer_lines,
+    resuming_at,
+    seconds_left,
+    sets_left,
+)
+from coach.routine import RoutineEntry
+from coach.runner import SessionResult, SessionRunner, Speaker, Update, drive
+from coach.session import EventKind
+from coach.sound import Beeper, NullBeeper, PlaysoundBeeper, sound_enabled_from_env
+
+# What a signal means for the session in progress, as in the full screen: a terminal asked to
+# end it, or the terminal (or the SSH link) went away, so it can be resumed.
+SIGNAL_ENDINGS: dict[str, Literal["stopped", "interrupted"]] = {
+    "SIGTERM": "stopped",
+    "SIGINT": "stopped",
+    "SIGHUP": "interrupted",
+}
+EXIT_SECONDS = 1.5
+"""After a signal the session is saved at once; the process ends this long after at the latest."""
+
+COMMANDS = (
+    "Commands: Enter goes on (begins, counts a rep, cuts a get-ready, switch or rest short) · "
+    "s pause or carry on · n next · p back · m mute · q stop"
+)
+SKIP = "Type a number, or press Enter to skip."
+
+
+class _Leaving(Exception):
+    """The person leaves before the session begins."""
+
+
+LoopFactory = Callable[[], asyncio.AbstractEventLoop]
+
+
+def plain_beeper(mute: bool, environ: Mapping[str, str]) -> tuple[Beeper, str | None]:
+    """The beeper the full screen would have, and why sound cannot be turned on (if so)."""
+    if not sound_enabled_from_env(environ):
+        beeper: Beeper = NullBeeper()
+        beeper.muted = True
+        return beeper, f"COACH_SOUND is {environ.get('COACH_SOUND', '')!r}"
+    beeper = PlaysoundBeeper()
+    beeper.muted = mute
+    return beeper, None
+
+
+def self_paced_seconds(entry: RoutineEntry, step: Step) -> float:
+    """How long a self-paced rep takes when nobody counts it: the exercise's move, hold and
+    release, at least a second."""
+    exercise = entry.routine.exercises[step.exercise_index]
+    return max(1.0, exercise.tempo.move + exercise.hold + exercise.tempo.release)
+
+
+def run_plain(
+    entry: RoutineEntry,
+    *,
+    data_dir: Path,
+    clock: Clock,
+    beeper: Beeper,
+    stdin: IO[str],
+    stdout: IO[str],
+    stderr: IO[str],
+    store: Store | None = None,
+    speaker: Speaker | None = None,
+    sound_off: str | None = None,
+    loop_factory: LoopFactory | None = None,
+    exit_after_signal: bool = False,
+) -> int:
+    """Narrate one session of `entry`; the exit status. `store`: history already open (else
+    the file in `data_dir`); `loop_factory`: the event loop to run on (tests keep fake time);
+    `exit_after_signal`: after a signal, end the process within EXIT_SECONDS whatever hangs."""
+    narrator = Narrator(
+        entry,
+        data_dir=data_dir,
+        clock=clock,
+        beeper=beeper,
+        stdin=stdin,
+        stdout=stdout,
+        stderr=stderr,
+        store=store,
+        speaker=speaker,
+        sound_off=sound_off,
+        exit_after_signal=exit_after_signal,
+    )
+    with asyncio.Runner(loop_factory=loop_factory) as runner:
+        return runner.run(narrator.run())
+
+
+class Narrator:
+    """One session told in lines; `run` returns the exit status."""
+
+    def __init__(
+        self,
+        entry: RoutineEntry,
+        *,
+        data_dir: Path,
+        clock: Clock,
+        beeper: Beeper,
+        stdin: IO[str],
+        stdout: IO[str],
+        stderr: IO[str],
+        store: Store | None,
+        speaker: Speaker | None,
+        sound_off: str | None,
+        exit_after_signal: bool,
+    ) -> None:
+        self.entry = entry
+        self.data_dir = data_dir
+        self.clock = clock
+        self.beeper = beeper
+        self.input = LineInput(stdin)
+        self.stdout = stdout
+        self.stderr = stderr
+        self.store = store
+        self._owns_store = store is None
+        self.speaker = speaker
+        self.sound_off = sound_off
+        self.exit_after_signal = exit_after_signal
+        self.runner: SessionRunner | None = None
+        self.hands_free = False
+        self._code: int | None = None  # set when the session ends at once
+        self._task: asyncio.Task[object] | None = None
+        self._counting: asyncio.TimerHandle | None = None
+        self._pain_before: int | None = None
+        self._output_closed = False
+        self._saved = False  # ended at once, and history closed
+
+    # ------------------------------------------------------------------ the session
+
+    async def run(self) -> int:
+        loop = asyncio.get_running_loop()
+        self._task = asyncio.current_task()
+        self._catch_signals(loop)
+        self.input.start(loop)
+        commands: asyncio.Task[None] | None = None
+        try:
+            runner = await self._prepare()
+            if not await self._briefing(runner):
+                runner.stop()
+                return 0
+            runner.begin(self._pain_before)
+            commands = loop.create_task(self._commands(runner))
+            result = await drive(runner)
+            commands.cancel()
+            await self._finish(result)
+            return 0
+        except asyncio.CancelledError:
+            if self._code is None:
+                raise
+            return self._code
+        finally:
+            if commands is not None:
+                commands.cancel()
+            if self._counting is not None:
+                self._counting.cancel()
+            self.input.stop()
+            self._close()
+
+    async def _prepare(self) -> SessionRunner:
+        """Open history (off the loop), offer a resume, and make the runner."""
+        store, problem = await asyncio.to_thread(self._open_history)
+        if problem:
+            self._warn(f"history will not be saved: {problem}")
+        note = store.journal_note
+        if note:
+            self._warn(note)
+        self._say(self.entry.routine.title)
+        start_index, resumed_from = 0, None
+        offer = await asyncio.to_thread(
+            find_offer, store, self.clock.wall(), self.entry, catalog_finder(self.data_dir)
+        )
+        if offer is not None:
+            said = await self._ask_resume(offer)
+            await asyncio.to_thread(answer, store, offer, said)
+            if said is Answer.RESUME:
+                start_index, resumed_from = offer.start_index, offer.session.id
+        runner = SessionRunner(
+            self.entry,
+            clock=self.clock,
+            beeper=self.beeper,
+            history=FixedHistory(store, problem),
+            speaker=self.speaker,
+            start_index=start_index,
+            resumed_from=resumed_from,
+            sound_off=self.sound_off,
+        )
+        self.runner = runner
+        runner.subscribe(self._reported)
+        runner.prepare()  # the player loads while the briefing is read
+        return runner
+
+    def _open_history(self) -> tuple[Store, str | None]:
+        """The history store as the full screen opens it: the file, else memory and why;
+        sessions of coaches that are gone are closed as interrupted."""
+        from coach.history.sqlite import MemoryStore, open_store
+
+        problem = None
+        if self.store is None:
+            self.store, problem = open_store(self.data_dir)
+        try:
+            self.store.mark_interrupted(self.clock.wall())
+        except HistoryError as exc:
+            if self._owns_store:
+                self.store.close()
+            self.store, self._owns_store, problem = MemoryStore(), True, exc.reason
+        return self.store, problem
+
+    async def _briefing(self, runner: SessionRunner) -> bool:
+        """The routine in a few lines, the pain check-in, and Enter to begin; False when the
+        person leaves instead."""
+        routine = self.entry.routine
+        for label, text in (("", routine.summary), ("Safety: ", routine.safety)):
+            if text:
+                self._say(label + text)
+        if routine.equipment:
+            self._say("You need: " + ", ".join(routine.equipment))
+        resuming = resuming_at(runner.plan, runner.start_index)
+        if resuming is not None:
+            self._say(f"Resuming at {resuming}")
+        left = spoken(seconds_left(runner.plan, runner.start_index))
+        self._say(f"{left} · {plural(len(routine.exercises), 'exercise')}, paced for you.")
+        self._say(COMMANDS)
+        try:
+            self._pain_before = await self._ask_scale("Pain now, 0–10?", leave=True)
+        except _Leaving:
+            return False
+        self._say("Press Enter to begin (q leaves).")
+        while True:
+            line = await self.input.get()
+            if line is None or line.strip() == "":
+                return True
+            command = line.strip().lower()
+            if command == "q":
+                return False
+            if command == "m":
+                self._say(runner.toggle_mute().text)
+            else:
+                self._say("Press Enter to begin, or q to leave.")
+
+    async def _commands(self, runner: SessionRunner) -> None:
+        """The person's lines during the session, until input closes."""
+        while not runner.finished:
+            line = await self.input.get()
+            if line is None:
+                self._go_hands_free(runner)
+                return
+            command = line.strip().lower()
+            if command == "":
+                runner.enter()
+            elif command == "s":
+                runner.toggle_pause()
+            elif command == "n":
+                self._say("Skipping ahead.")
+                runner.next()
+            elif command == "p":
+                self._say("Going back.")
+                runner.previous()
+            elif command == "m":
+                self._say(runner.toggle_mute().text)
+            elif command == "q":
+                runner.stop()
+            else:
+                self._say(COMMANDS)
+
+    def _go_hands_free(self, runner: SessionRunner) -> None:
+        """Input has closed: nobody can press anything, so the session goes on by itself."""
+        if runner.finished:
+            return
+        self.hands_free = True
+        self._warn("input has closed; the session goes on by itself to the end")
+        if runner.session.paused:
+            runner.resume()
+        if runner.current.phase == "rep":
+            self._count_later(runner, runner.session.index)
+
+    def _count_later(self, runner: SessionRunner, index: int) -> None:
+        """Count the self-paced rep at step `index` once its tempo has passed, by the clock."""
+        if self._counting is not None:
+            self._counting.cancel()
+        due = self.clock.now() + self_paced_seconds(self.entry, runner.plan.steps[index])
+        loop = asyncio.get_running_loop()
+
+        def count() -> None:
+            self._counting = None
+            if runner.finished or runner.session.index != index or runner.session.paused:
+                return
+            wait = due - self.clock.now()
+            if wait > 0:
+                self._counting = loop.call_later(wait, count)
+            else:
+                runner.enter()
+
+        self._counting = loop.call_later(max(0.0, due - self.clock.now()), count)
+
+    async def _finish(self, result: SessionResult) -> None:
+        """What was done, how long it took, and the check-in after."""
+        self._say("Well done: routine complete." if result.completed else "Session stopped.")
+        counts = count_sets(result.records, sets_left(result.plan, result.start_index))
+        done = sum(count.done for count in counts)
+        planned = sum(count.planned for count in counts)
+        planned_time = spoken(seconds_left(result.plan, result.start_index))
+        self._say(
+            f"{done} of {plural(planned, 'set')} done · {spoken(result.elapsed)} "
+            f"(planned {planned_time})"
+        )
+        for count in counts:
+            name = result.plan.exercise_names[count.exercise_index]
+            self._say(f"{name}: sets {count.sets_text()} · reps {count.reps_text()}")
+        recorder = result.recorder
+        if isinstance(self.beeper, PlaysoundBeeper):  # the last cue plays out before it closes
+            await asyncio.to_thread(self.beeper.wait)
+        if recorder is None or not recorder.began or not (result.records or result.completed):
+            return
+        pain = await self._ask_scale("Pain now, 0–10?")
+        effort = await self._ask_scale("Effort, 0–10?")
+        self._say("A note? Type it, or press Enter to skip.")
+        note = await self.input.get()
+        recorder.check_in(
+            pain_after=pain,
+            effort=effort,
+            note=(note or "").strip() or None,
+        )
+
+    # ------------------------------------------------------------------ questions
+
+    async def _ask_scale(self, question: str, leave: bool = False) -> int | None:
+        """A number from 0 to 10, or None (an empty line, closed input, or a second answer
+        that is not one); `q`, when `leave` is allowed, raises _Leaving."""
+        self._say(f"{question} {SKIP}")
+        for attempt in range(2):
+            line = await self.input.get()
+            text = "" if line is None else line.strip()
+            if text.isdigit() and 0 <= int(text) <= 10:
+                return int(text)
+            if not text:
+                return None
+            if leave and text.lower() == "q":
+                raise _Leaving
+            if attempt == 0:
+                self._say("Give a whole number from 0 to 10, or press Enter to skip.")
+        return None
+
+    async def _ask_resume(self, offer: ResumeOffer) -> Answer:
+        for line in offer_lines(offer):
+            self._say(line)
+        self._say("Type r to resume, s to start over, or press Enter: not now (start afresh).")
+        for attempt in range(2):
+            answered = await self.input.get()
+            text = "" if answered is None else answered.strip().lower()
+            if text == "r":
+                return Answer.RESUME
+            if text == "s":
+                return Answer.START_OVER
+            if not text:
+                break
+            if attempt == 0:
+                self._say("Type r, s, or press Enter.")
+        return Answer.NOT_NOW
+
+    # ------------------------------------------------------------------ what happened
+
+    def _reported(self, update: Update) -> None:
+        assert self.runner is not None  # it reports once it is made
+        for notice in update.notices:
+            self._warn(notice.text)
+        for event in update.events:
+            for line in event_lines(self.entry.routine, self.runner.plan, event):
+                self._say(line)
+            started = event.kind is EventKind.STEP_STARTED
+            if self.hands_free and started and event.step.phase == "rep":
+                self._count_later(self.runner, event.index)
+
+    # ------------------------------------------------------------------ output
+
+    def _say(self, text: str) -> None:
+        """One line of narration, flushed; text from files has its control characters shown
+        escaped. Standard output gone: the session is saved as stopped and ends quietly."""
+        if self._output_closed:
+            return
+        line = shown(text.replace("\n", " ").replace("\t", " "))
+        try:
+            self.stdout.write(line + "\n")
+            self.stdout.flush()
+        except (OSError, ValueError):  # BrokenPipeError, or closed
+            self._output_gone()
+
+    def _warn(self, text: str) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.stderr.write(f"coach: {shown(text)}\n")
+            self.stderr.flush()
+
+    def _output_gone(self) -> None:
+        """Nobody reads any more: what is left unwritten goes nowhere (so the end of the
+        process does not fail on it), and once this moment's work is done the session is
+        saved as stopped and the narration ends, with status 0."""
+        self._output_closed = True
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            nowhere = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(nowhere, self.stdout.fileno())
+            os.close(nowhere)
+        if self._code is None:
+            self._code = 0
+            asyncio.get_running_loop().call_soon(self._end_now, "stopped")
+
+    # ------------------------------------------------------------------ endings
+
+    def _catch_signals(self, loop: asyncio.AbstractEventLoop) -> None:
+        try:
+            for name in SIGNAL_ENDINGS:
+                number = getattr(signal, name, None)
+                if number is not None:
+                    loop.add_signal_handler(number, self._on_signal, name)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # no signal handlers here (another OS, or not the main thread)
+
+    def _on_signal(self, name: str) -> None:
+        code = 128 + int(getattr(signal, name))
+        if self.exit_after_signal:
+            timer = threading.Timer(EXIT_SECONDS, os._exit, args=(code,))
+            timer.daemon = True
+            timer.start()
+        if self._code is not None:
+            return
+        self._code = code
+        self._end_now(SIGNAL_ENDINGS[name])
+
+    def _end_now(self, status: Literal["stopped", "interrupted"]) -> None:
+        """Save the session as `status` and end the narration where it is."""
+        runner = self.runner
+        if runner is not None and not runner.finished:
+            runner.end_for_signal(status)  # waits CLOSE_WAIT at most, then the journal
+            self._saved = True
+        self.beeper.close()
+        if self._task is not None:
+            self._task.cancel()
+
+    def _close(self) -> None:
+        """The process is ending: history written (the rest in the journal), players stopped."""
+        runner = self.runner
+        if runner is not None and not self._saved:
+            if not runner.finished:
+                runner.end_for_signal("stopped")
+            elif runner.recorder is not None:
+                runner.recorder.close()
+        self.beeper.close()
+        if self.store is not None and self._owns_store:
+            self.store.close()
