@@ -31,7 +31,7 @@ from coach.durations import plural, spoken
 from coach.history.model import FixedHistory, HistoryError, Store
 from coach.line_input import LineInput
 from coach.literal import shown
-from coach.plain_text import event_lines
+from coach.plain_text import ENTER_WHEN_DONE, event_lines
 from coach.plan import Step
 from coach.resume import (
     Answer,
@@ -267,7 +267,10 @@ class Narrator:
         self._say("Press Enter to begin (q leaves).")
         while True:
             line = await self.input.get()
-            if line is None or line.strip() == "":
+            if line is None:  # closed: it begins, and runs by itself from the start
+                self._note_closed()
+                return True
+            if line.strip() == "":
                 return True
             command = line.strip().lower()
             if command == "q":
@@ -306,12 +309,17 @@ class Narrator:
         """Input has closed: nobody can press anything, so the session goes on by itself."""
         if runner.finished:
             return
-        self.hands_free = True
-        self._warn("input has closed; the session goes on by itself to the end")
+        self._note_closed()
         if runner.session.paused:
             runner.resume()
         if runner.current.phase == "rep":
             self._count_later(runner, runner.session.index)
+
+    def _note_closed(self) -> None:
+        """Say once that nobody can press anything now."""
+        if not self.hands_free:
+            self.hands_free = True
+            self._warn("input has closed; the session goes on by itself to the end")
 
     def _count_later(self, runner: SessionRunner, index: int) -> None:
         """Count the self-paced rep at step `index` once its tempo has passed, by the clock."""
@@ -404,7 +412,11 @@ class Narrator:
         for notice in update.notices:
             self._warn(notice.text)
         for event in update.events:
-            for line in event_lines(self.entry.routine, self.runner.plan, event):
+            lines = event_lines(self.entry.routine, self.runner.plan, event)
+            for line in lines:
+                if self.hands_free and line.endswith(ENTER_WHEN_DONE):  # nobody can press it
+                    seconds = self_paced_seconds(self.entry, event.step)
+                    line = line.removesuffix(ENTER_WHEN_DONE) + f"counted in {seconds:g} s"
                 self._say(line)
             started = event.kind is EventKind.STEP_STARTED
             if self.hands_free and started and event.step.phase == "rep":

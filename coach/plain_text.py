@@ -21,6 +21,10 @@ PAUSED = "Paused. Type s to carry on."
 RESUMED = "Carrying on."
 
 
+ENTER_WHEN_DONE = "Enter when done"
+"""How a self-paced rep's line ends while a person can press Enter."""
+
+
 def event_lines(routine: Routine, plan: Plan, event: Event) -> list[str]:
     """The lines an event calls for; none for an event that has no line of its own (a rep
     done, a set recorded), nor for one this module does not know."""
@@ -29,6 +33,8 @@ def event_lines(routine: Routine, plan: Plan, event: Event) -> list[str]:
         return step_lines(routine, plan, event.index)
     if kind is EventKind.COUNTDOWN and event.step.phase in TICKING_PHASES:
         return [str(event.count)]
+    if kind is EventKind.HALFWAY:
+        return [f"Halfway: {spoken(event.count or 0)} left"]
     if kind is EventKind.PAUSED:
         return [PAUSED]
     if kind is EventKind.RESUMED:
@@ -50,7 +56,7 @@ def step_lines(routine: Routine, plan: Plan, index: int) -> list[str]:
     where = where_words(step)
     head = f"{step.exercise} · {where}" if where else step.exercise
     if step.seconds is None:
-        return [f"{head} · {step.word.lower()} at your own pace · Enter when done"]
+        return [f"{head} · {step.word.lower()} at your own pace · {ENTER_WHEN_DONE}"]
     return [f"{head} · {step.word.lower()} {seconds_text(step.seconds)} s"]
 
 

@@ -199,12 +199,14 @@ def test_text_from_the_routine_is_escaped() -> None:
     assert not any("\x1b" in line for line in run.lines)
 
 
-def test_an_event_the_narration_does_not_know_is_left_out() -> None:
+def test_an_event_the_narration_does_not_know_is_left_out_and_a_halfway_has_a_line() -> None:
     routine = entry_of(TINY).routine
     plan = build_plan(routine)
-    halfway = Event("hold_halfway", 2, plan.steps[2], 0.0)  # type: ignore[arg-type]
-    assert event_lines(routine, plan, halfway) == []
+    unknown = Event("hold_quarter", 2, plan.steps[2], 0.0)  # type: ignore[arg-type]
+    assert event_lines(routine, plan, unknown) == []
     assert event_lines(routine, plan, Event(EventKind.HOLD_DONE, 2, plan.steps[2], 0.0)) == []
+    halfway = Event(EventKind.HALFWAY, 2, plan.steps[2], 0.0, 15)
+    assert event_lines(routine, plan, halfway) == ["Halfway: 15 s left"]
 
 
 def test_a_line_names_the_direction_and_a_relax_what_comes_next() -> None:
@@ -305,6 +307,8 @@ def test_with_input_closed_self_paced_reps_are_counted_at_their_tempo() -> None:
     assert run.code == 0
     # three reps of move 2 s + release 1 s, by the clock
     assert "1 of 1 set done · 9 s (planned 0 s)" in run.lines
+    assert "Squats · rep 2 of 3 · lift at your own pace · counted in 3 s" in run.lines
+    assert not any(line.endswith("Enter when done") for line in run.lines)
     session, sets = only_session(run.store)
     assert session.status == "completed"  # type: ignore[attr-defined]
     assert [s.reps for s in sets] == [3]
