@@ -196,6 +196,6 @@ def resuming_at(plan: Plan, start_index: int) -> str | None:
     """For the briefing: where a resumed session begins; None when it begins at the start."""
     if start_index <= 0:
         return None
-    step = plan.steps[start_index]
+    step = pick_up(plan, start_index)  # the set itself, not the rest or switch that leads in
     where = step_label(step)
     return f"{step.exercise}{' · ' + where if where else ''}"

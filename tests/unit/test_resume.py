@@ -72,7 +72,8 @@ def test_the_offer_picks_up_after_the_last_set_and_says_so(entry: RoutineEntry) 
         stopped == "It stopped 10 min ago after Clamshell, set 1, right leg; 1 of 3 sets were done."
     )
     assert picks_up == "Resuming picks up at Clamshell, set 2/2 · left leg works."
-    assert resuming_at(found.plan, found.start_index) is not None
+    # The briefing names the set it picks up at, not the rest that leads in to it.
+    assert resuming_at(found.plan, found.start_index) == "Clamshell · Set 2/2 · Left leg works"
     assert resuming_at(found.plan, 0) is None
 
 
