@@ -19,8 +19,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import signal
-import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, Literal
@@ -28,6 +26,13 @@ from typing import IO, Literal
 from coach.clock import Clock
 from coach.counts import count_sets
 from coach.durations import plural, spoken
+from coach.exits import (
+    EXIT_SECONDS,
+    SIGNAL_ENDINGS,
+    catch_signals,
+    end_process_after,
+    exit_status,
+)
 from coach.history.model import FixedHistory, HistoryError, Store
 from coach.line_input import LineInput
 from coach.literal import shown
@@ -51,14 +56,6 @@ from coach.sound import Beeper, NullBeeper, PlaysoundBeeper, sound_enabled_from_
 
 # What a signal means for the session in progress, as in the full screen: a terminal asked to
 # end it, or the terminal (or the SSH link) went away, so it can be resumed.
-SIGNAL_ENDINGS: dict[str, Literal["stopped", "interrupted"]] = {
-    "SIGTERM": "stopped",
-    "SIGINT": "stopped",
-    "SIGHUP": "interrupted",
-}
-EXIT_SECONDS = 1.5
-"""After a signal the session is saved at once; the process ends this long after at the latest."""
-
 COMMANDS = (
     "Commands: Enter goes on (begins, counts a rep, cuts a get-ready, switch or rest short) · "
     "s pause or carry on · n next · p back · m mute · q stop"
@@ -457,20 +454,12 @@ class Narrator:
     # ------------------------------------------------------------------ endings
 
     def _catch_signals(self, loop: asyncio.AbstractEventLoop) -> None:
-        try:
-            for name in SIGNAL_ENDINGS:
-                number = getattr(signal, name, None)
-                if number is not None:
-                    loop.add_signal_handler(number, self._on_signal, name)
-        except (NotImplementedError, RuntimeError, ValueError):
-            pass  # no signal handlers here (another OS, or not the main thread)
+        catch_signals(loop, self._on_signal)
 
     def _on_signal(self, name: str) -> None:
-        code = 128 + int(getattr(signal, name))
+        code = exit_status(name)
         if self.exit_after_signal:
-            timer = threading.Timer(EXIT_SECONDS, os._exit, args=(code,))
-            timer.daemon = True
-            timer.start()
+            end_process_after(EXIT_SECONDS, code)
         if self._code is not None:
             return
         self._code = code

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import gc
 import os
-import signal
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -32,15 +31,6 @@ if TYPE_CHECKING:
 Start = Literal["home", "history"]
 # What a signal means for the session in progress: a terminal asked to end it, or the
 # terminal (or the SSH link) went away, so it can be resumed.
-SIGNAL_ENDINGS: dict[str, Literal["stopped", "interrupted"]] = {
-    "SIGTERM": "stopped",
-    "SIGINT": "stopped",
-    "SIGHUP": "interrupted",
-}
-EXIT_SECONDS = 1.5
-"""After a signal the session is saved at once; if the app has not ended this long after
-(a terminal that is gone can make its last writes hang), the process ends anyway."""
-
 CALM = Theme(
     name="coach-calm",
     primary="#7FB8A4",
@@ -283,20 +273,18 @@ class CoachApp(App[int]):
             self.exit(0)
 
     def _catch_signals(self) -> None:
-        """SIGTERM and SIGHUP end the session in progress in history, then the app."""
-        try:
-            loop = asyncio.get_running_loop()
-            for name in SIGNAL_ENDINGS:
-                number = getattr(signal, name, None)
-                if number is not None:
-                    loop.add_signal_handler(number, self._on_signal, name)
-        except (NotImplementedError, RuntimeError, ValueError):
-            pass  # no signal handlers here (another OS, or not the main thread)
+        """SIGTERM, SIGINT and SIGHUP end the session in progress in history, then the app."""
+        from coach.exits import catch_signals
+
+        with contextlib.suppress(RuntimeError):
+            catch_signals(asyncio.get_running_loop(), self._on_signal)
 
     def _on_signal(self, name: str) -> None:
         """Save the session, silence the players, and end: within EXIT_SECONDS whatever the
         terminal does."""
-        code = 128 + int(getattr(signal, name))
+        from coach.exits import EXIT_SECONDS, SIGNAL_ENDINGS, end_process_after, exit_status
+
+        code = exit_status(name)
         if self.runner is not None:
             self.runner.end_for_signal(SIGNAL_ENDINGS[name])
         self.beeper.close()
@@ -345,13 +333,6 @@ class CoachApp(App[int]):
         self.beeper.close()
         if self._store is not None and self._owns_store:
             self._store.close()
-
-
-def end_process_after(seconds: float, code: int) -> None:
-    """End the process with `code` after `seconds`, unless it has ended by then."""
-    timer = threading.Timer(seconds, os._exit, args=(code,))
-    timer.daemon = True
-    timer.start()
 
 
 def make_app(

@@ -35,6 +35,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "coach.literal",
             "coach.output",
             "coach.sides",
+            "coach.exits",
         ],
     ),
     ("checking", ["coach.routine_check"]),
