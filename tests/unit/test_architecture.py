@@ -65,6 +65,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("testing", ["coach.testing"]),
     ("ui", ["coach.ui", "coach.ui.*"]),
     ("report", ["coach.report"]),
+    ("commands", ["coach.commands"]),
     ("cli", ["coach.cli"]),
     ("entry", ["coach.__main__"]),
 ]
