@@ -33,7 +33,7 @@ from coach.exits import (
     end_process_after,
     exit_status,
 )
-from coach.history.model import FixedHistory, HistoryError, Store
+from coach.history.model import FixedHistory, Store
 from coach.line_input import LineInput
 from coach.literal import shown
 from coach.plain_text import ENTER_WHEN_DONE, event_lines
@@ -229,17 +229,10 @@ class Narrator:
     def _open_history(self) -> tuple[Store, str | None]:
         """The history store as the full screen opens it: the file, else memory and why;
         sessions of coaches that are gone are closed as interrupted."""
-        from coach.history.sqlite import MemoryStore, open_store
+        from coach.history.sqlite import open_for_coach
 
-        problem = None
-        if self.store is None:
-            self.store, problem = open_store(self.data_dir)
-        try:
-            self.store.mark_interrupted(self.clock.wall())
-        except HistoryError as exc:
-            if self._owns_store:
-                self.store.close()
-            self.store, self._owns_store, problem = MemoryStore(), True, exc.reason
+        self.store, owned, problem = open_for_coach(self.data_dir, self.clock.wall(), self.store)
+        self._owns_store = self._owns_store or owned
         return self.store, problem
 
     async def _briefing(self, runner: SessionRunner) -> bool:

@@ -19,6 +19,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 from coach.durations import plural
@@ -269,3 +270,23 @@ def open_store(data_dir: Path) -> tuple[Store, str | None]:
     if store.read_only:
         return store, f"{store.path} is read-only"
     return store, None
+
+
+def open_for_coach(
+    data_dir: Path, now: datetime, store: Store | None = None
+) -> tuple[Store, bool, str | None]:
+    """History as a coach (the full screen, plain narration) works with it: `store` when one is
+    given, else the file in `data_dir` (or memory, and why); then the sessions of coaches that
+    are gone are closed as interrupted, and if that fails, memory and why. Returns the store,
+    whether the caller owns it (and closes it), and the problem to tell, if any."""
+    owned = store is None
+    problem = None
+    if store is None:
+        store, problem = open_store(data_dir)
+    try:
+        store.mark_interrupted(now)
+    except HistoryError as exc:
+        if owned:
+            store.close()
+        store, owned, problem = MemoryStore(), True, exc.reason
+    return store, owned, problem

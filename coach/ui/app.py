@@ -178,22 +178,16 @@ class CoachApp(App[int]):
 
         Opening also closes, as interrupted, the sessions of coaches that are gone. Safe to call
         from the worker thread that opens it at start-up and from the event loop."""
-        from coach.history.model import HistoryError
-        from coach.history.sqlite import MemoryStore, open_store
+        from coach.history.sqlite import open_for_coach
 
         with self._history_lock:
-            if self._store is None:
-                self._store, reason = open_store(self.data_dir)
-                self.history_problem = reason
             if not self._store_checked:
                 self._store_checked = True
-                try:
-                    self._store.mark_interrupted(self.clock.wall())
-                except HistoryError as exc:
-                    if self._owns_store:
-                        self._store.close()
-                    self._store, self._owns_store = MemoryStore(), True
-                    self.history_problem = exc.reason
+                self._store, owned, self.history_problem = open_for_coach(
+                    self.data_dir, self.clock.wall(), self._store
+                )
+                self._owns_store = self._owns_store or owned
+            assert self._store is not None
             return self._store
 
     def _resume_offer(self) -> ResumeOffer | None:
