@@ -17,8 +17,6 @@ history, resume offer and signal endings as the full screen.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, Literal
@@ -34,17 +32,14 @@ from coach.exits import (
     exit_status,
 )
 from coach.history.model import FixedHistory, Store
-from coach.line_input import LineInput
-from coach.literal import shown
+from coach.plain_talk import Leaving, Talk
 from coach.plain_text import ENTER_WHEN_DONE, event_lines
 from coach.plan import Step
 from coach.resume import (
     Answer,
-    ResumeOffer,
     answer,
     catalog_finder,
     find_offer,
-    offer_lines,
     resuming_at,
     seconds_left,
     sets_left,
@@ -60,11 +55,6 @@ COMMANDS = (
     "Commands: Enter goes on (begins, counts a rep, cuts a get-ready, switch or rest short) · "
     "s pause or carry on · n next · p back · m mute · q stop"
 )
-SKIP = "Type a number, or press Enter to skip."
-
-
-class _Leaving(Exception):
-    """The person leaves before the session begins."""
 
 
 LoopFactory = Callable[[], asyncio.AbstractEventLoop]
@@ -145,9 +135,10 @@ class Narrator:
         self.data_dir = data_dir
         self.clock = clock
         self.beeper = beeper
-        self.input = LineInput(stdin)
-        self.stdout = stdout
-        self.stderr = stderr
+        self.talk = Talk(stdin, stdout, stderr, self._output_gone)
+        self.input = self.talk.input
+        self._say = self.talk.say
+        self._warn = self.talk.warn
         self.store = store
         self._owns_store = store is None
         self.speaker = speaker
@@ -159,7 +150,6 @@ class Narrator:
         self._task: asyncio.Task[object] | None = None
         self._counting: asyncio.TimerHandle | None = None
         self._pain_before: int | None = None
-        self._output_closed = False
         self._saved = False  # ended at once, and history closed
 
     # ------------------------------------------------------------------ the session
@@ -207,7 +197,7 @@ class Narrator:
             find_offer, store, self.clock.wall(), self.entry, catalog_finder(self.data_dir)
         )
         if offer is not None:
-            said = await self._ask_resume(offer)
+            said = await self.talk.ask_resume(offer)
             await asyncio.to_thread(answer, store, offer, said)
             if said is Answer.RESUME:
                 start_index, resumed_from = offer.start_index, offer.session.id
@@ -251,8 +241,8 @@ class Narrator:
         self._say(f"{left} · {plural(len(routine.exercises), 'exercise')}, paced for you.")
         self._say(COMMANDS)
         try:
-            self._pain_before = await self._ask_scale("Pain now, 0–10?", leave=True)
-        except _Leaving:
+            self._pain_before = await self.talk.ask_scale("Pain now, 0–10?", leave=True)
+        except Leaving:
             return False
         self._say("Press Enter to begin (q leaves).")
         while True:
@@ -349,8 +339,8 @@ class Narrator:
             await asyncio.to_thread(self.beeper.wait)
         if recorder is None or not recorder.began or not (result.records or result.completed):
             return
-        pain = await self._ask_scale("Pain now, 0–10?")
-        effort = await self._ask_scale("Effort, 0–10?")
+        pain = await self.talk.ask_scale("Pain now, 0–10?")
+        effort = await self.talk.ask_scale("Effort, 0–10?")
         self._say("A note? Type it, or press Enter to skip.")
         note = await self.input.get()
         recorder.check_in(
@@ -358,42 +348,6 @@ class Narrator:
             effort=effort,
             note=(note or "").strip() or None,
         )
-
-    # ------------------------------------------------------------------ questions
-
-    async def _ask_scale(self, question: str, leave: bool = False) -> int | None:
-        """A number from 0 to 10, or None (an empty line, closed input, or a second answer
-        that is not one); `q`, when `leave` is allowed, raises _Leaving."""
-        self._say(f"{question} {SKIP}")
-        for attempt in range(2):
-            line = await self.input.get()
-            text = "" if line is None else line.strip()
-            if text.isdigit() and 0 <= int(text) <= 10:
-                return int(text)
-            if not text:
-                return None
-            if leave and text.lower() == "q":
-                raise _Leaving
-            if attempt == 0:
-                self._say("Give a whole number from 0 to 10, or press Enter to skip.")
-        return None
-
-    async def _ask_resume(self, offer: ResumeOffer) -> Answer:
-        for line in offer_lines(offer):
-            self._say(line)
-        self._say("Type r to resume, s to start over, or press Enter: not now (start afresh).")
-        for attempt in range(2):
-            answered = await self.input.get()
-            text = "" if answered is None else answered.strip().lower()
-            if text == "r":
-                return Answer.RESUME
-            if text == "s":
-                return Answer.START_OVER
-            if not text:
-                break
-            if attempt == 0:
-                self._say("Type r, s, or press Enter.")
-        return Answer.NOT_NOW
 
     # ------------------------------------------------------------------ what happened
 
@@ -412,37 +366,12 @@ class Narrator:
             if self.hands_free and started and event.step.phase == "rep":
                 self._count_later(self.runner, event.index)
 
-    # ------------------------------------------------------------------ output
-
-    def _say(self, text: str) -> None:
-        """One line of narration, flushed; text from files has its control characters shown
-        escaped. Standard output gone: the session is saved as stopped and ends quietly."""
-        if self._output_closed:
-            return
-        line = shown(text.replace("\n", " ").replace("\t", " "))
-        try:
-            self.stdout.write(line + "\n")
-            self.stdout.flush()
-        except (OSError, ValueError):  # BrokenPipeError, or closed
-            self._output_gone()
-
-    def _warn(self, text: str) -> None:
-        with contextlib.suppress(OSError, ValueError):
-            self.stderr.write(f"coach: {shown(text)}\n")
-            self.stderr.flush()
-
     def _output_gone(self) -> None:
-        """Nobody reads any more: what is left unwritten goes nowhere (so the end of the
-        process does not fail on it), and once this moment's work is done the session is
-        saved as stopped and the narration ends, with status 0."""
-        self._output_closed = True
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            nowhere = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(nowhere, self.stdout.fileno())
-            os.close(nowhere)
+        """Standard output has gone: once this moment's work is done the session is saved as
+        stopped and the narration ends, with status 0."""
         if self._code is None:
             self._code = 0
-            asyncio.get_running_loop().call_soon(self._end_now, "stopped")
+            self._end_now("stopped")
 
     # ------------------------------------------------------------------ endings
 

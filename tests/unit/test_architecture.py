@@ -61,6 +61,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("speaker", ["coach.speaker"]),
     ("runner", ["coach.runner"]),
     ("line input", ["coach.line_input"]),
+    ("plain talk", ["coach.plain_talk"]),
     ("plain narration", ["coach.plain"]),
     ("testing", ["coach.testing"]),
     ("ui", ["coach.ui", "coach.ui.*"]),
