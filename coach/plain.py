@@ -49,8 +49,6 @@ from coach.runner import SessionResult, SessionRunner, Speaker, Update, drive
 from coach.session import EventKind
 from coach.sound import Beeper, NullBeeper, PlaysoundBeeper, sound_enabled_from_env
 
-# What a signal means for the session in progress, as in the full screen: a terminal asked to
-# end it, or the terminal (or the SSH link) went away, so it can be resumed.
 COMMANDS = (
     "Commands: Enter goes on (begins, counts a rep, cuts a get-ready, switch or rest short) · "
     "s pause or carry on · n next · p back · m mute · q stop"
