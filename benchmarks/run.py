@@ -12,6 +12,8 @@
 4. Peak RSS through Home and a session, vs the bare Textual app.
 5. History with 10,000 sessions: the history screen, `coach history`, set commits, file size.
 6. Home and `coach list` with 100 user routines of 40 exercises, warm and cold, vs none.
+7. Voice: phrase start after its boundary with a real player; rendering of each seed routine's
+   phrases, cold and cached; CPU of a session with the voice against without (needs espeak-ng).
 
 A missed goal is printed and recorded, and the exit status stays 0; it is 1 only when a
 benchmark itself failed. Linux only (pseudo-terminals and /proc).
@@ -33,7 +35,7 @@ from pathlib import Path
 from report import Figure, machine, table
 
 HERE = Path(__file__).resolve().parent
-NAMES = ("first-frame", "timer", "cpu-memory", "history", "home-many")
+NAMES = ("first-frame", "timer", "cpu-memory", "history", "home-many", "voice")
 
 
 @dataclass(frozen=True)
@@ -47,10 +49,18 @@ class Settings:
     # again as the next: more of them make the median steady.
     start_runs: int = 15
     home_runs: int = 5  # each takes a cold start, seconds long with 100 files to read
+    voice_seconds: float = 60  # the spoken session, run twice (with and without the voice)
 
 
 QUICK = Settings(
-    "quick", runs=3, timer_seconds=12, cpu_window=2, commits=100, start_runs=5, home_runs=2
+    "quick",
+    runs=3,
+    timer_seconds=12,
+    cpu_window=2,
+    commits=100,
+    start_runs=5,
+    home_runs=2,
+    voice_seconds=10,
 )
 
 FULL = Settings("full", runs=5, timer_seconds=60, cpu_window=10, commits=500)
@@ -105,12 +115,19 @@ def home_many(settings: Settings) -> list[Figure]:
     return [home_many_figure(settings.home_runs)]
 
 
+def voice(settings: Settings) -> list[Figure]:
+    from voice import voice_figure
+
+    return [voice_figure(settings.voice_seconds)]
+
+
 BENCHMARKS: dict[str, tuple[tuple[int, ...], str, Callable[[Settings], list[Figure]]]] = {
     "first-frame": ((1,), "First frame", first_frame),
     "timer": ((2,), "Timer accuracy", timer),
     "cpu-memory": ((3, 4), "CPU during a hold; memory", cpu_memory),
     "history": ((5,), "History at scale", history),
     "home-many": ((6,), "Home with 100 user routines", home_many),
+    "voice": ((7,), "Voice", voice),
 }
 
 
