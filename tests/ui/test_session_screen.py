@@ -309,7 +309,7 @@ async def test_a_player_probe_that_never_answers_leaves_the_screen_running(
     probe.chmod(0o755)
     notices: list[str] = []
     monkeypatch.setattr(SessionScreen, "notify", lambda self, msg, **kw: notices.append(msg))
-    beeper = PlaysoundBeeper(probe_seconds=0.2)
+    beeper = PlaysoundBeeper(probe_seconds=1.0)
     app = make_app(clock=clock, beeper=beeper, routine=short_entry)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
