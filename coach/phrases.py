@@ -145,19 +145,24 @@ class Phrasebook:
         return Phrase("get_ready", _unique(forms))
 
     def count(self, index: int) -> Phrase | None:
+        """At a rep's start: its number ("Three.", "Last one."), with the leg when the sides
+        alternate; at the first rep of a new direction, the direction first."""
         step = self.plan.steps[index]
         rep = step.rep or 1
-        if step.reps <= 1 and not (step.side and self._exercise(step).sides == "alternate"):
-            return None  # one hold or rep: its beep says go
-        word = "last one" if rep == step.reps and step.reps > 1 else number_words(rep)
-        forms = [_sentence(word)]
-        if self._exercise(step).sides == "alternate" and step.side:
-            leg = side_short(step.side, step.side_is)
-            forms = [_sentence(f"{word}, {leg}"), _sentence(leg)]
         block = None if step.block is None else self.plan.blocks[step.block]
-        if step.direction and block is not None and block.start == index:
-            forms.insert(0, f"{_sentence(step.direction)} {forms[0]}")
-        return Phrase("count", _unique(forms))
+        alternate = self._exercise(step).sides == "alternate" and step.side is not None
+        new_direction = step.direction and block is not None and block.start == index
+        forms: list[str] = []
+        if step.reps > 1 or alternate:
+            word = "last one" if rep == step.reps and step.reps > 1 else number_words(rep)
+            forms = [_sentence(word)]
+            if alternate:
+                leg = side_short(step.side, step.side_is)
+                forms = [_sentence(f"{word}, {leg}"), _sentence(word), _sentence(leg)]
+        if new_direction:  # the direction matters more than the count: it leads each form
+            way = _sentence(step.direction or "")
+            forms = [f"{way} {form}" for form in forms[:2]] + [way] + forms
+        return Phrase("count", _unique(forms)) if forms else None  # one rep: its beep says go
 
     def switch(self, step: Step) -> Phrase:
         if step.side is None:
@@ -262,6 +267,8 @@ def dose_said(ex: Exercise) -> str:
     if ex.sets > 1:
         reps = f"{number_words(ex.sets)} sets of {reps}"
     parts = [reps]
+    if ex.directions:
+        parts.append(", then ".join(ex.directions))
     if ex.sides != "none":
         parts.append("each side, alternating" if ex.sides == "alternate" else "each side")
     if ex.hold:

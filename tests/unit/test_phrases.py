@@ -172,3 +172,35 @@ def test_control_characters_never_reach_the_engine() -> None:
     assert every[0] == "Knees bent [/] now. Lie on your left side; your right leg works."
     assert all(c.isprintable() for phrase in every for c in phrase)
     assert "Clam[31mshell." in every
+
+
+def test_a_new_direction_leads_every_form_and_a_one_hold_stretch_names_its_position() -> None:
+    walk = book(
+        "title: T\nexercises:\n  - name: Walk\n    reps: 2\n    sides: alternate\n"
+        "    side_is: leading\n    directions: [forward, backward]\n"
+        "    tempo: {move: 2, release: 0}\n"
+    )
+    backward = next(
+        i for i, s in enumerate(walk.plan.steps) if s.direction == "backward" and s.is_work
+    )
+    phrase = walk.at_step(backward)
+    assert phrase is not None and phrase.forms == (
+        "Backward. One, left foot leads.",
+        "Backward. One.",
+        "Backward.",
+        "One, left foot leads.",
+        "One.",
+        "Left foot leads.",
+    )
+    stretch = book(
+        "title: T\nexercises:\n  - name: Lunge stretch\n    hold: 30\n    sides: both\n"
+        "    side_is: kneeling\n    directions: [forward, open to the side]\n"
+        "    tempo: {move: 2, release: 2}\n"
+    )
+    said = [text for moment, text in first_forms(stretch) if moment != "get_ready"]
+    assert said[:2] == ["Forward.", "Open to the side."]
+    intro = stretch.at_step(0)
+    assert intro is not None and intro.forms[0] == (
+        "Lunge stretch. Your left knee down; the stretch is in your left hip. "
+        "One hold, forward, then open to the side, each side, hold thirty seconds."
+    )
