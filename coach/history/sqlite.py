@@ -92,8 +92,7 @@ class HistoryStore(StoreReads, StoreWrites):
             )
             reason = refusal(db, path)
             if reason is None:
-                if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                    db.execute("PRAGMA journal_mode = WAL")
+                _use_wal(db)
                 db.execute("PRAGMA synchronous = NORMAL")  # WAL: a killed coach loses no commit
                 store = HistoryStore(db, path, pid=pid, host=host)
                 store._migrate()
@@ -256,6 +255,27 @@ class MemoryStore(HistoryStore):
         db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         super().__init__(db, None, pid=pid, host=host)
         self._migrate()
+
+
+WAL_TRIES = 50
+"""How many times opening reads the journal mode again when another coach, opening the same
+new file at the same moment, holds it while switching it to WAL."""
+
+
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Put the file in WAL mode, once for all coaches. Two coaches opening a new file at once
+    both find it in rollback mode; the second one's switch is refused at once (SQLite does not
+    wait on a lock for it), so it reads the mode again (that read does wait on the lock, up to
+    the busy timeout) and finds the first one's switch done."""
+    for attempt in range(WAL_TRIES):
+        if db.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+            return
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError:
+            if attempt == WAL_TRIES - 1:
+                raise
 
 
 def open_store(data_dir: Path) -> tuple[Store, str | None]:

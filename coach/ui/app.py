@@ -183,10 +183,12 @@ class CoachApp(App[int]):
         with self._history_lock:
             if not self._store_checked:
                 self._store_checked = True
-                self._store, owned, self.history_problem = open_for_coach(
+                self._store, owned, problem = open_for_coach(
                     self.data_dir, self.clock.wall(), self._store
                 )
                 self._owns_store = self._owns_store or owned
+                if problem is not None:
+                    self.history_problem = problem
             assert self._store is not None
             return self._store
 

@@ -303,3 +303,31 @@ def test_the_journal_is_only_the_owners_to_read(path: Path, lock: sqlite3.Connec
         os.umask(old)
     assert stat.S_IMODE(journal_path(path).stat().st_mode) == 0o600
     store.close()
+
+
+def test_a_coach_opening_a_new_file_as_another_switches_it_to_wal_finds_it_done() -> None:
+    import sqlite3
+
+    from coach.history.sqlite import _use_wal
+
+    class Racing:
+        """A connection that sees rollback mode, is refused the switch (the other coach
+        holds the file), then sees WAL."""
+
+        def __init__(self) -> None:
+            self.modes = iter(["delete", "wal"])
+            self.switches = 0
+
+        def execute(self, sql: str) -> Racing:
+            if sql == "PRAGMA journal_mode = WAL":
+                self.switches += 1
+                raise sqlite3.OperationalError("database is locked")
+            self.mode = next(self.modes)
+            return self
+
+        def fetchone(self) -> tuple[str]:
+            return (self.mode,)
+
+    racing = Racing()
+    _use_wal(racing)  # type: ignore[arg-type]
+    assert racing.switches == 1
