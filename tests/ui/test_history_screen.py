@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from rich.console import Console
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from coach.history.model import SetRecord
@@ -282,8 +283,14 @@ def test_bars_use_a_fixed_scale_and_leave_gaps_for_missing_values() -> None:
 
 
 def test_snapshot(snap_compare: Any) -> None:
-    assert snap_compare(history_app(seeded()), terminal_size=(80, 24))
+    # History is read in a worker thread: the picture is taken once it has been taken in.
+    assert snap_compare(history_app(seeded()), terminal_size=(80, 24), run_before=settle)
 
 
 def test_snapshot_detail(snap_compare: Any) -> None:
-    assert snap_compare(history_app(seeded()), terminal_size=(80, 24), press=["enter"])
+    async def open_the_first(pilot: Pilot[int]) -> None:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(history_app(seeded()), terminal_size=(80, 24), run_before=open_the_first)

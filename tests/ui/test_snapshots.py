@@ -10,7 +10,7 @@ from coach.routine import RoutineEntry
 from coach.testing import FakeClock
 from coach.ui.screens.session import SessionScreen
 
-from .conftest import app_for
+from .conftest import app_for, settle
 
 
 def at(seconds: float, *keys: str) -> Any:
@@ -32,7 +32,8 @@ def at(seconds: float, *keys: str) -> Any:
 
 
 def test_home(snap_compare: Any) -> None:
-    assert snap_compare(app_for(FakeClock(), None), terminal_size=(80, 24))
+    # Your own routines and history are read in worker threads: the picture waits for them.
+    assert snap_compare(app_for(FakeClock(), None), terminal_size=(80, 24), run_before=settle)
 
 
 def test_get_ready(snap_compare: Any, low_back: RoutineEntry) -> None:
