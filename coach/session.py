@@ -292,6 +292,29 @@ class Session:
             target = self.index + 1
         return events + self._enter(target, now)
 
+    def next_exercise(self, now: float | None = None) -> list[Event]:
+        """Leave this exercise here (it hurts): the set in progress is kept as far as it got
+        and counts as skipped, the exercise's later sets are left, and the next exercise's
+        get-ready begins (or the session is done). Carries on when paused."""
+        if not self.started or self.done:
+            return []
+        now = self._now(now)
+        events = self.resume(now) if self.paused else []
+        step = self.current
+        if self._tally is not None:
+            events += self._close_block(step, now, skipped=True)
+        events.append(Event(EventKind.EXERCISE_DONE, self.index, step, now))
+        steps = self.plan.steps
+        target = next(
+            (
+                i
+                for i in range(self.index + 1, len(steps))
+                if steps[i].exercise_index > step.exercise_index
+            ),
+            len(steps),
+        )
+        return events + self._enter(target, now)
+
     def previous(self, now: float | None = None) -> list[Event]:
         """Back to the start of this set; from its start, back to the set before."""
         if not self.started or self.done:

@@ -437,3 +437,26 @@ def test_a_long_hold_says_when_it_is_halfway_and_a_pause_moves_it() -> None:
 def test_short_holds_and_other_steps_have_no_halfway() -> None:
     session, clock = make(HOLDS + "    rest: 40\n    sets: 2\n")
     assert not [e for e in run_to_end(session, clock) if e.kind is K.HALFWAY]
+
+
+def test_leaving_an_exercise_keeps_its_set_so_far_and_goes_to_the_next_get_ready() -> None:
+    two = HOLDS.replace("reps: 2", "reps: 3\n    sets: 2\n    rest: 10") + (
+        "  - name: B\n    reps: 1\n    hold: 3\n    tempo: {move: 0, release: 0}\n"
+    )
+    session, clock = make(two, head="get_ready: 5\nrest_between_exercises: 8\n")
+    session.start()
+    clock.advance(5 + 4 + 1.5)  # rep 2 of set 1, in its hold
+    session.tick()
+    session.pause()
+    clock.advance(30)
+    events = session.next_exercise()
+    assert kinds(events) == [
+        "resumed", "set_done", "exercise_done", "step_started",
+    ]  # fmt: skip
+    tally = events[1].tally
+    assert tally is not None and (tally.set, tally.reps, tally.skipped) == (1, 1, True)
+    assert session.current.phase == "ready" and session.current.exercise == "B"
+    assert not session.paused
+    assert [r.set for r in session.records] == [1]  # set 2 was never begun: not recorded
+    last = session.next_exercise()  # from B's get-ready: nothing in progress, the end
+    assert kinds(last) == ["exercise_done", "session_done"] and session.done
