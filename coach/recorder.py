@@ -16,7 +16,7 @@ from datetime import datetime
 from coach.clock import Clock
 from coach.counts import sets_planned
 from coach.history.journal import Begin, Finish, journal_path
-from coach.history.model import SetRecord, Store
+from coach.history.model import SetRecord, Store, check_scale
 from coach.history.writer import HistoryWriter
 from coach.plan import Plan
 from coach.resume import sets_left
@@ -90,7 +90,12 @@ class SessionRecorder:
             )
         )
 
-    def record(self, tally: SetTally) -> None:
+    def record(self, tally: SetTally, hurt: int | None = None) -> None:
+        """Save a set as it ends, with the dose it was done with. `hurt`: the pain now, 0 to
+        10, of a set stopped because it hurt; recording the same set again with it (once the
+        person has said how much) adds the pain to the set already saved. ValueError for a
+        pain outside 0–10."""
+        check_scale(hurt=hurt)
         if not self._began or self.writer is None or self.status is not None:
             return
         self.writer.put(
@@ -106,6 +111,9 @@ class SessionRecorder:
                 skipped=tally.skipped,
                 side_is=tally.side_is if tally.side else None,
                 working_side=tally.working_side,
+                target_reps=tally.reps_planned,
+                target_hold=tally.hold_planned,
+                hurt=hurt,
             )
         )
 

@@ -54,6 +54,7 @@ class SetTally:
     reps: int
     holds: int
     reps_planned: int
+    hold_planned: float = 0.0  # seconds of each hold of the block's reps; 0 without holds
     skipped: bool = False
     side_is: str = "working"  # what `side` names (see coach.sides)
 
@@ -177,6 +178,11 @@ class Session:
 
     def _block(self, step: Step) -> Block | None:
         return None if step.block is None else self.plan.blocks[step.block]
+
+    def _hold_planned(self, block: Block) -> float:
+        """Seconds of each hold of the block's reps: its first hold step's, 0 without holds."""
+        steps = self.plan.steps[block.start : block.end]
+        return next((step.seconds or 0.0 for step in steps if step.phase == "hold"), 0.0)
 
     def upcoming(self) -> Step | None:
         """What really comes next: the first step after this one's run of reps (reps that
@@ -395,7 +401,8 @@ class Session:
         if block is not None and index == block.start:
             self._tally = SetTally(
                 step.block or 0, step.exercise_index, step.exercise, block.set, block.side,
-                block.direction, 0, 0, block.reps, side_is=step.side_is,
+                block.direction, 0, 0, block.reps, self._hold_planned(block),
+                side_is=step.side_is,
             )  # fmt: skip
         events = [Event(EventKind.STEP_STARTED, index, step, at)]
         if self._starts_rep[index]:

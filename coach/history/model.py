@@ -7,7 +7,7 @@ the text sorts as time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -53,7 +53,12 @@ class SetRecord:
     """One finished or skipped set on one side in one direction (a block of the plan);
     `set_number` counts from 1. `side` is the side as the routine names it, `side_is` what it
     names (see coach.sides) and `working_side` the side of the leg that worked; both are None
-    in sets saved before they were kept."""
+    in sets saved before they were kept.
+
+    `target_reps` and `target_hold` are the dose the set was done with (the reps planned on
+    this side in this direction, the seconds of each hold, 0 for plain reps); `hurt` is the pain
+    now, 0 to 10, when the set was stopped with "this hurts". All three are None in sets saved
+    before they were kept (and `hurt` in every set that did not hurt)."""
 
     exercise_index: int
     exercise: str
@@ -66,6 +71,9 @@ class SetRecord:
     skipped: bool = False
     side_is: str | None = None
     working_side: str | None = None
+    target_reps: int | None = None
+    target_hold: float | None = None
+    hurt: int | None = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +135,106 @@ class TrendPoint:
     minutes: float | None
 
 
+DOSE_FIELDS = ("sets", "reps", "hold", "rest", "relax")
+
+DOSE_LIMITS: dict[str, tuple[int, int]] = {
+    "sets": (1, 20),
+    "reps": (1, 100),
+    "hold": (0, 600),
+    "rest": (0, 600),
+    "relax": (0, 600),
+}
+"""The lowest and highest value of each dose field, as the routine format allows them (the
+same limits as coach.routine.Exercise; a test holds them together)."""
+
+SIDE_FIELDS = ("sets", "reps", "hold")
+"""The dose fields one side may have of its own; rest and relax are the exercise's."""
+
+
+@dataclass(frozen=True)
+class Dose:
+    """A person's own values for an exercise; None keeps the routine file's."""
+
+    sets: int | None = None
+    reps: int | None = None
+    hold: float | None = None
+    rest: float | None = None
+    relax: float | None = None
+
+    def is_empty(self) -> bool:
+        """No value of its own: the routine file's values all hold."""
+        return all(getattr(self, name) is None for name in DOSE_FIELDS)
+
+    def merged(self, newer: Dose) -> Dose:
+        """This dose with `newer`'s values wherever it has one."""
+        values = {name: getattr(newer, name) for name in DOSE_FIELDS}
+        return replace(self, **{name: value for name, value in values.items() if value is not None})
+
+
+@dataclass(frozen=True)
+class DoseRecord:
+    """A person's dose of one exercise of one routine, kept in history."""
+
+    routine_id: str
+    exercise: str  # the exercise key: its name, or "NAME #2" for the second of that name
+    side: str | None  # None: both sides; "left" / "right": that side only (sets, reps, hold)
+    dose: Dose
+
+
+@dataclass(frozen=True)
+class DoseChange:
+    """One change of a person's dose, kept with its time and why."""
+
+    at: datetime
+    routine_id: str
+    exercise: str
+    side: str | None
+    before: Dose  # the values in force before (file's where not overridden)
+    after: Dose
+    reason: str  # "set with coach dose", "step up: two sessions at full dose, pain ≤ 2", ...
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The weekdays a routine is planned for."""
+
+    routine_id: str
+    days: tuple[int, ...]  # weekday numbers 0=Mon..6=Sun; all seven = daily
+
+
+def check_dose(dose: Dose, side: str | None = None, what: str = "dose") -> None:
+    """ValueError, in one line, for a value outside the routine format's limits, a count that
+    is not a whole number, or rest or relax given for one side only."""
+    if side not in (None, "left", "right"):
+        raise ValueError(f"a side is left or right, not {side!r}")
+    for name in DOSE_FIELDS:
+        value = getattr(dose, name)
+        if value is None:
+            continue
+        low, high = DOSE_LIMITS[name]
+        whole = name in ("sets", "reps")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int if whole else (int, float))
+            or not low <= value <= high  # also refuses NaN
+        ):
+            kind = "a whole number" if whole else "a number of seconds"
+            raise ValueError(f"{what}: {name} is {kind} from {low} to {high}, not {value!r}")
+        if side is not None and name not in SIDE_FIELDS:
+            raise ValueError(f"{what}: {name} is the same on both sides (no {name} for {side})")
+
+
+def check_schedule(schedule: Schedule) -> None:
+    """ValueError, in one line, for a schedule without days or with a day that is not 0–6."""
+    if not schedule.routine_id:
+        raise ValueError("a schedule needs a routine")
+    if not schedule.days:
+        raise ValueError(f"a schedule needs at least one day, not none for {schedule.routine_id}")
+    for day in schedule.days:
+        if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= 6:
+            raise ValueError(f"a weekday is a number from 0 (Monday) to 6 (Sunday), not {day!r}")
+
+
 class Store(Protocol):
     """What the app needs from history; the file store and the memory store both give it.
 
@@ -178,6 +286,14 @@ class Store(Protocol):
     def trend(self, limit: int = 30) -> list[TrendPoint]: ...
     def export_rows(self) -> list[dict[str, Any]]: ...
     def unreadable(self, sets: bool = False) -> Unreadable: ...
+    def doses(self, routine_id: str | None = None) -> list[DoseRecord]: ...
+    def set_dose(self, record: DoseRecord, change: DoseChange) -> None: ...
+    def reset_doses(
+        self, routine_id: str, exercise: str | None, change_at: datetime, reason: str
+    ) -> list[DoseChange]: ...
+    def dose_changes(self, routine_id: str | None = None) -> list[DoseChange]: ...
+    def schedules(self) -> list[Schedule]: ...
+    def set_schedule(self, schedule: Schedule | None, routine_id: str) -> None: ...
 
 
 class HistoryAccess(Protocol):
@@ -208,7 +324,7 @@ class Field:
 
     name: str
     attribute: str
-    kind: Literal["int", "text", "bool", "time"] = "text"
+    kind: Literal["int", "number", "text", "bool", "time"] = "text"
     stored: bool = True
 
 
@@ -240,6 +356,10 @@ SET_FIELDS: tuple[Field, ...] = (
     Field("reps", "reps", "int"),
     Field("holds", "holds", "int"),
     Field("skipped", "skipped", "bool"),
+    # The dose the set was done with, and the pain when it was stopped with "this hurts".
+    Field("target_reps", "target_reps", "int"),
+    Field("target_hold", "target_hold", "number"),
+    Field("hurt", "hurt", "int"),
     Field("recorded_at", "recorded_at", "time"),
 )
 """A set's fields in every export, in order."""

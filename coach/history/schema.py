@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from coach.history.model import (
+    DOSE_FIELDS,
+    DOSE_LIMITS,
     SESSION_FIELDS,
     SET_FIELDS,
     Field,
@@ -22,6 +24,9 @@ from coach.history.model import (
     minutes_between,
     to_text,
 )
+
+FILE_NAME = "history.db"
+"""The history file's name in the data folder."""
 
 
 def _migrate_1(db: sqlite3.Connection) -> None:
@@ -95,9 +100,69 @@ def _migrate_2(db: sqlite3.Connection) -> None:
     )
 
 
+def _limits(column: str, field: str) -> str:
+    """A dose column's check: NULL, or within the routine format's limits for `field`."""
+    low, high = DOSE_LIMITS[field]
+    return f"{column} BETWEEN {low} AND {high}"
+
+
+def _dose_columns(prefix: str = "") -> str:
+    """The five dose columns (named `prefix` + field), each NULL (the file's value) or a value
+    within the routine format's limits."""
+    kinds = {"sets": "INTEGER", "reps": "INTEGER", "hold": "REAL", "rest": "REAL", "relax": "REAL"}
+    return ",\n".join(
+        f"{prefix}{name} {kinds[name]} CHECK ({_limits(prefix + name, name)})"
+        for name in DOSE_FIELDS
+    )
+
+
+def _migrate_3(db: sqlite3.Connection) -> None:
+    """A person's own programme: the doses they set (in place of a routine file's values), every
+    change of them with its time and reason, and the weekdays each routine is planned for.
+    Sets keep the dose they were done with and the pain when one was stopped because it hurt;
+    in the sets saved before, these stay NULL.
+
+    `doses` holds one row an exercise (its key: the name, or "NAME #2" for a second of that
+    name) and side (NULL for both sides; a side of its own holds sets, reps and hold only); a
+    NULL value keeps the file's. `schedules.days` is a bit a weekday: 1 Monday, 2 Tuesday, 4
+    Wednesday, ... 64 Sunday (127 is every day)."""
+    db.execute(
+        f"""CREATE TABLE doses (
+            routine_id TEXT NOT NULL CHECK (length(routine_id) > 0),
+            exercise TEXT NOT NULL CHECK (length(exercise) > 0),
+            side TEXT CHECK (side IN ('left', 'right')),
+            {_dose_columns()},
+            CHECK (side IS NULL OR (rest IS NULL AND relax IS NULL)))"""
+    )
+    # One row an exercise and side: NULL sides are not equal to one another in a UNIQUE index.
+    db.execute(
+        "CREATE UNIQUE INDEX doses_by_exercise ON doses (routine_id, exercise, coalesce(side, ''))"
+    )
+    db.execute(
+        f"""CREATE TABLE dose_changes (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            routine_id TEXT NOT NULL,
+            exercise TEXT NOT NULL,
+            side TEXT CHECK (side IN ('left', 'right')),
+            {_dose_columns("before_")},
+            {_dose_columns("after_")},
+            reason TEXT NOT NULL)"""
+    )
+    db.execute("CREATE INDEX dose_changes_by_routine ON dose_changes (routine_id, at)")
+    db.execute(
+        """CREATE TABLE schedules (
+            routine_id TEXT PRIMARY KEY CHECK (length(routine_id) > 0),
+            days INTEGER NOT NULL CHECK (days BETWEEN 1 AND 127))"""
+    )
+    db.execute("ALTER TABLE sets ADD COLUMN target_reps INTEGER")
+    db.execute("ALTER TABLE sets ADD COLUMN target_hold REAL")
+    db.execute("ALTER TABLE sets ADD COLUMN hurt INTEGER CHECK (hurt BETWEEN 0 AND 10)")
+
+
 # Migration n + 1 is MIGRATIONS[n]: to change the schema, append a function. Each one runs in the
 # opening transaction together with its `PRAGMA user_version` bump, so a failure changes nothing.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_1, _migrate_2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_1, _migrate_2, _migrate_3]
 
 
 SESSION_COLUMNS = (
@@ -106,7 +171,7 @@ SESSION_COLUMNS = (
 )
 SET_COLUMNS = (
     "exercise_index, exercise, set_number, recorded_at, side, direction, reps, holds, skipped,"
-    " side_is, working_side"
+    " side_is, working_side, target_reps, target_hold, hurt"
 )
 
 # -- rows that can be read ------------------------------------------------------------------
@@ -125,21 +190,21 @@ SET_COLUMNS = (
 # takes as false: `(check) IS NOT 1` is the row that fails.
 
 
-def _number(column: str) -> str:
+def is_number(column: str) -> str:
     """An integer or real (the converters take either), never NULL, text or a blob."""
     return f"{column} BETWEEN -9223372036854775808 AND 9223372036854775807"
 
 
-def _text(column: str) -> str:
+def is_text(column: str) -> str:
     return f"({column} >= '' AND {column} < x'')"
 
 
-def _or_null(check: str, column: str) -> str:
+def or_null(check: str, column: str) -> str:
     return f"({column} IS NULL OR {check})"
 
 
-def _scale(column: str) -> str:
-    return _or_null(f"{column} BETWEEN 0 AND 10", column)
+def on_scale(column: str) -> str:
+    return or_null(f"{column} BETWEEN 0 AND 10", column)
 
 
 _DIGITS = "[0-9]"
@@ -150,7 +215,7 @@ _TIME_SHAPE = (
 )
 
 
-def _time(column: str) -> str:
+def is_time(column: str) -> str:
     return f"{column} GLOB '{_TIME_SHAPE}'"
 
 
@@ -162,19 +227,19 @@ def readable_session(table: str = "s") -> str:
     checks = [
         f"+{t}status IN ('running', 'completed', 'stopped', 'interrupted')",
         f"{t}dismissed IN (0, 1)",
-        _text(t + "routine_id"),
-        _text(t + "title"),
-        _text(t + "owner_host"),
-        _or_null(_text(t + "note"), t + "note"),
-        _number(t + "owner_pid"),
-        *(_scale(t + name) for name in ("pain_before", "pain_after", "effort")),
+        is_text(t + "routine_id"),
+        is_text(t + "title"),
+        is_text(t + "owner_host"),
+        or_null(is_text(t + "note"), t + "note"),
+        is_number(t + "owner_pid"),
+        *(on_scale(t + name) for name in ("pain_before", "pain_after", "effort")),
         *(
-            _or_null(_number(t + name), t + name)
+            or_null(is_number(t + name), t + name)
             for name in ("planned_sets", "exercise_index", "set_number", "resumed_from")
         ),
         f"+{t}day GLOB '{DAY_SHAPE}'",
-        _time(f"+{t}started_at"),
-        _or_null(_time(t + "ended_at"), t + "ended_at"),
+        is_time(f"+{t}started_at"),
+        or_null(is_time(t + "ended_at"), t + "ended_at"),
     ]
     return f"({' AND '.join(checks)})"
 
@@ -189,10 +254,13 @@ READABLE_SET = (
             "(t.side IS NULL OR t.side IN ('left', 'right'))",
             "(t.working_side IS NULL OR t.working_side IN ('left', 'right'))",
             "(t.side_is IS NULL OR t.side_is IN ('working', 'lying_on', 'kneeling', 'leading'))",
-            _text("t.exercise"),
-            _or_null(_text("t.direction"), "t.direction"),
-            *(_number("t." + name) for name in ("exercise_index", "set_number", "reps", "holds")),
-            _time("t.recorded_at"),
+            is_text("t.exercise"),
+            or_null(is_text("t.direction"), "t.direction"),
+            *(is_number("t." + name) for name in ("exercise_index", "set_number", "reps", "holds")),
+            or_null(is_number("t.target_reps"), "t.target_reps"),
+            or_null(is_number("t.target_hold"), "t.target_hold"),
+            on_scale("t.hurt"),
+            is_time("t.recorded_at"),
         ]
     )
     + ")"
@@ -257,6 +325,9 @@ def set_values(entry: SetRecord) -> tuple[object, ...]:
         int(entry.skipped),
         entry.side_is,
         entry.working_side,
+        entry.target_reps,
+        entry.target_hold,
+        entry.hurt,
     )
 
 
@@ -273,6 +344,9 @@ def set_from_row(row: sqlite3.Row) -> SetRecord:
         skipped=bool(row["skipped"]),
         side_is=row["side_is"],
         working_side=row["working_side"],
+        target_reps=row["target_reps"],
+        target_hold=row["target_hold"],
+        hurt=row["hurt"],
     )
 
 

@@ -29,7 +29,9 @@ from coach.history.model import (
     SetRecord,
     Store,
 )
+from coach.history.programme_rows import StoreProgramme
 from coach.history.reads import StoreReads
+from coach.history.schema import FILE_NAME as FILE_NAME
 from coach.history.schema import (
     MIGRATIONS,
     cannot_write,
@@ -39,13 +41,12 @@ from coach.history.schema import (
 )
 from coach.history.writes import StoreWrites
 
-FILE_NAME = "history.db"
 LOCK_WAIT = 0.1
 """Seconds a call waits on another program's lock before it fails as locked (the app's store;
 the recorder's writer tries again, off the event loop, until the lock clears)."""
 
 
-class HistoryStore(StoreReads, StoreWrites):
+class HistoryStore(StoreReads, StoreWrites, StoreProgramme):
     """History on one SQLite connection; `HistoryStore.open(path)` for the file."""
 
     def __init__(

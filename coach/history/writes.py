@@ -83,14 +83,22 @@ class StoreWrites:
         """Commit one finished or skipped set and move the session's progress pointer to it.
 
         A set already saved in this session (gone back to and done again) keeps one row, with
-        the most reps and holds of its tries; it counts as skipped only if every try was."""
+        the most reps and holds of its tries; it counts as skipped only if every try was. Its
+        dose and its pain ("this hurts") are the latest try's that has them, so recording the
+        set again with `hurt` adds the pain to the set already saved."""
+        self._check_set(entry)
         with self._transaction("save the set") as db:
             self._save_set(db, session_id, entry)
 
     @staticmethod
-    def _save_set(db: sqlite3.Connection, session_id: int, entry: SetRecord) -> None:
+    def _check_set(entry: SetRecord) -> None:
         if entry.side not in (None, "left", "right"):
             raise ValueError(f"side is left, right or None, not {entry.side!r}")
+        check_scale(hurt=entry.hurt)
+
+    @classmethod
+    def _save_set(cls, db: sqlite3.Connection, session_id: int, entry: SetRecord) -> None:
+        cls._check_set(entry)
         saved = db.execute(
             "SELECT id FROM sets WHERE session_id = ? AND exercise_index = ?"
             " AND set_number = ? AND side IS ? AND direction IS ?",
@@ -104,12 +112,17 @@ class StoreWrites:
         else:
             db.execute(
                 "UPDATE sets SET reps = max(reps, ?), holds = max(holds, ?),"
-                " skipped = min(skipped, ?), recorded_at = ? WHERE id = ?",
+                " skipped = min(skipped, ?), recorded_at = ?, target_reps = coalesce(?,"
+                " target_reps), target_hold = coalesce(?, target_hold), hurt = coalesce(?, hurt)"
+                " WHERE id = ?",
                 (
                     entry.reps,
                     entry.holds,
                     int(entry.skipped),
                     to_text(entry.recorded_at),
+                    entry.target_reps,
+                    entry.target_hold,
+                    entry.hurt,
                     saved[0],
                 ),
             )

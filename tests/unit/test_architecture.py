@@ -51,8 +51,19 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("plain text", ["coach.plain_text"]),
     ("history model", ["coach.history", "coach.history.model"]),
     ("history schema", ["coach.history.schema", "coach.history.owners", "coach.history.journal"]),
-    ("history reads and writes", ["coach.history.reads", "coach.history.writes"]),
-    ("history store", ["coach.history.sqlite", "coach.history.export", "coach.history.writer"]),
+    (
+        "history reads and writes",
+        ["coach.history.reads", "coach.history.writes", "coach.history.programme_rows"],
+    ),
+    (
+        "history store",
+        [
+            "coach.history.sqlite",
+            "coach.history.export",
+            "coach.history.writer",
+            "coach.history.programme_store",
+        ],
+    ),
     ("resume", ["coach.resume"]),
     ("history views and recorder", ["coach.history_view", "coach.recorder"]),
     ("sound loading", ["coach.sound_loader"]),

@@ -89,7 +89,7 @@ def test_new_file_is_private_wal_and_at_the_latest_schema(store: HistoryStore, p
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(Path(f"{path}-wal").stat().st_mode) == 0o600
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 2
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 3
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store._db.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
     indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
@@ -156,7 +156,7 @@ def test_file_from_a_newer_coach_is_refused_and_left_untouched(path: Path) -> No
     with pytest.raises(HistoryError) as caught:
         HistoryStore.open(path)
     assert str(caught.value) == (
-        f"history is not saved: {path} was made by a newer coach (schema 7, this one knows 2);"
+        f"history is not saved: {path} was made by a newer coach (schema 7, this one knows 3);"
         " left untouched"
     )
     assert path.read_bytes() == before
@@ -328,8 +328,27 @@ def test_every_field_round_trips(store: HistoryStore, path: Path) -> None:
     session = store.start_session("hips", "Hips – gentle", late, planned_sets=3, pain_before=6)
     sets = [
         SetRecord(0, "clamshell", 1, late + timedelta(seconds=61.25), side="left", reps=12),
-        SetRecord(0, "clamshell", 1, late + timedelta(minutes=2), side="right", reps=11),
-        SetRecord(1, "pelvic tilt", 1, late + timedelta(minutes=4), direction="forward", holds=5),
+        SetRecord(
+            0,
+            "clamshell",
+            1,
+            late + timedelta(minutes=2),
+            side="right",
+            reps=11,
+            target_reps=12,
+            target_hold=0.0,
+            hurt=6,
+        ),
+        SetRecord(
+            1,
+            "pelvic tilt",
+            1,
+            late + timedelta(minutes=4),
+            direction="forward",
+            holds=5,
+            target_reps=5,
+            target_hold=7.5,
+        ),
         SetRecord(2, "plank", 1, late + timedelta(minutes=5), skipped=True),
     ]
     for entry in sets:
@@ -408,6 +427,8 @@ def test_wrong_values_are_refused(store: HistoryStore) -> None:
     session = store.start_session("r", "R", T0)
     with pytest.raises(ValueError, match="side"):
         store.record_set(session, SetRecord(0, "x", 1, T0, side="both"))
+    with pytest.raises(ValueError, match="hurt is from 0 to 10, not 11"):
+        store.record_set(session, SetRecord(0, "x", 1, T0, hurt=11))
     with pytest.raises(ValueError, match="ends"):
         store.finish_session(session, T0, "running")
     with pytest.raises(ValueError, match="effort"):
@@ -727,8 +748,13 @@ def test_sample_sessions_seed_many_at_once(store: HistoryStore) -> None:
 @pytest.fixture
 def exported(store: HistoryStore) -> HistoryStore:
     session = store.start_session("low-back", "Low back", T0, planned_sets=2, pain_before=5)
-    store.record_set(session, SetRecord(0, "side bridge", 1, T0, side="left", holds=3))
-    store.record_set(session, SetRecord(1, "tilt", 1, T0, direction="back", skipped=True))
+    store.record_set(
+        session,
+        SetRecord(0, "side bridge", 1, T0, side="left", holds=3, target_reps=3, target_hold=10),
+    )
+    store.record_set(
+        session, SetRecord(1, "tilt", 1, T0, direction="back", skipped=True, target_reps=8, hurt=7)
+    )
     note = 'felt "tight", then\nbetter; =SUM(A1)'
     store.finish_session(session, T0 + timedelta(minutes=12), pain_after=2, effort=6, note=note)
     store.start_session("hips", "Hanches", T0 + timedelta(hours=1))
@@ -757,6 +783,10 @@ def test_export_json_parses_back(exported: HistoryStore) -> None:
         {"exercise": "tilt", "set": 1, "side": None, "direction": "back", "reps": 0,
          "holds": 0, "skipped": True},
     ]  # fmt: skip
+    assert [(s["target_reps"], s["target_hold"], s["hurt"]) for s in first["sets"]] == [
+        (3, 10.0, None),
+        (8, None, 7),
+    ]
     assert sessions[1]["sets"] == [] and sessions[1]["ended_at"] is None
     assert json.loads(export_json(MemoryStore())) == []
 
@@ -774,3 +804,8 @@ def test_export_csv_is_one_row_per_set_and_parses_back(exported: HistoryStore) -
     assert rows[0]["title"] == "Low back" and rows[2]["title"] == "Hanches"
     assert datetime.fromisoformat(rows[0]["started_at"]) == T0
     assert (rows[0]["holds"], rows[1]["direction"], rows[2]["ended_at"]) == ("3", "back", "")
+    assert [(r["target_reps"], r["target_hold"], r["hurt"]) for r in rows] == [
+        ("3", "10.0", ""),
+        ("8", "", "7"),
+        ("", "", ""),
+    ]

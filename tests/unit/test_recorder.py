@@ -82,6 +82,50 @@ def test_a_whole_session_is_saved_with_its_sets_and_check_ins(plan: Plan) -> Non
     assert store.recent()[0].done == 1.0
 
 
+def test_every_set_keeps_the_dose_it_was_done_with(plan: Plan) -> None:
+    """Reps planned on that side and the seconds of each hold (0 for plain reps)."""
+    clock, store = FakeClock(), MemoryStore()
+    recorder = SessionRecorder(store, clock, plan)
+    recorder.begin()
+    session = Session(plan, clock)
+    run_through(session, clock, recorder)
+    recorder.end("completed")
+    assert recorder.flush(WAIT)
+    assert recorder.session_id is not None
+    detail = store.detail(recorder.session_id)
+    assert detail is not None
+    assert [(s.exercise, s.target_reps, s.target_hold, s.hurt) for s in detail.sets] == [
+        ("Clamshell", 2, 2.0, None),
+        ("Clamshell", 2, 2.0, None),
+        ("Clamshell", 2, 2.0, None),
+        ("Clamshell", 2, 2.0, None),
+        ("Counted squats", 2, 0.0, None),
+    ]
+
+
+def test_a_set_that_hurt_keeps_the_pain_said_after_it_was_saved(plan: Plan) -> None:
+    """The set is saved as it is stopped; the pain, asked for next, is added to that row."""
+    clock, store = FakeClock(), MemoryStore()
+    recorder = SessionRecorder(store, clock, plan)
+    recorder.begin()
+    session = Session(plan, clock)
+    session.start()
+    clock.advance(5 + 4)  # one rep on the left
+    session.tick()
+    stopped = [event.tally for event in session.next() if event.tally is not None]
+    recorder.record(stopped[0])
+    recorder.record(stopped[0], hurt=7)
+    with pytest.raises(ValueError, match="hurt is from 0 to 10, not 11"):
+        recorder.record(stopped[0], hurt=11)
+    assert recorder.flush(WAIT)
+    assert recorder.session_id is not None
+    detail = store.detail(recorder.session_id)
+    assert detail is not None
+    assert [(s.side, s.reps, s.skipped, s.target_reps, s.hurt) for s in detail.sets] == [
+        ("left", 1, True, 2, 7)
+    ]
+
+
 def test_each_set_is_in_history_before_the_next_begins(plan: Plan) -> None:
     clock, store = FakeClock(), MemoryStore()
     recorder = SessionRecorder(store, clock, plan)
