@@ -51,7 +51,8 @@ from coach.sound import Beeper, NullBeeper, PlaysoundBeeper, sound_enabled_from_
 
 COMMANDS = (
     "Commands: Enter goes on (begins, counts a rep, cuts a get-ready, switch or rest short) · "
-    "s pause or carry on · n next · p back · m mute · q stop"
+    "s pause or carry on · n next · p back · m mute · hurt: it hurts, stop this exercise · "
+    "q stop"
 )
 
 
@@ -144,6 +145,7 @@ class Narrator:
         self.exit_after_signal = exit_after_signal
         self.runner: SessionRunner | None = None
         self.hands_free = False
+        self._quiet = False  # pause lines left out (while "it hurts" is asked)
         self._code: int | None = None  # set when the session ends at once
         self._task: asyncio.Task[object] | None = None
         self._counting: asyncio.TimerHandle | None = None
@@ -280,8 +282,29 @@ class Narrator:
                 self._say(runner.toggle_mute().text)
             elif command == "q":
                 runner.stop()
+            elif command == "hurt":
+                await self._hurt(runner)
             else:
                 self._say(COMMANDS)
+
+    async def _hurt(self, runner: SessionRunner) -> None:
+        """It hurts: the clock stops while the pain is asked; then the exercise is left for
+        the next one, with the pain kept on its set."""
+        if runner.finished:
+            return
+        was_paused = runner.session.paused
+        self._quiet = True  # the clock stops and starts again: no "Paused" lines about it
+        try:
+            runner.pause()
+            self._say(f"It hurts: stopping {runner.current.exercise}.")
+            pain = await self.talk.ask_scale("Pain now, 0–10?")
+            if runner.finished:
+                return
+            runner.hurt(pain)
+            if was_paused and not runner.finished:
+                runner.pause()
+        finally:
+            self._quiet = False
 
     def _go_hands_free(self, runner: SessionRunner) -> None:
         """Input has closed: nobody can press anything, so the session goes on by itself."""
@@ -354,6 +377,8 @@ class Narrator:
         for notice in update.notices:
             self._warn(notice.text)
         for event in update.events:
+            if self._quiet and event.kind in (EventKind.PAUSED, EventKind.RESUMED):
+                continue
             lines = event_lines(self.entry.routine, self.runner.plan, event)
             for line in lines:
                 if self.hands_free and line.endswith(ENTER_WHEN_DONE):  # nobody can press it

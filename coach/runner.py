@@ -123,6 +123,7 @@ class SessionRunner:
         self.result: SessionResult | None = None
         self._listeners: list[Listener] = []
         self._prepared = False
+        self._hurt: tuple[int, int | None] | None = None  # (exercise, pain) while leaving it
 
     # ------------------------------------------------------------------ reading
 
@@ -244,6 +245,23 @@ class SessionRunner:
         if self.started and not self.finished:
             self._act(self.session.previous())
 
+    def hurt(self, pain: int | None) -> None:
+        """ "This hurts": leave the exercise in progress for the next one. Its set so far is
+        kept as skipped, with the pain now (0–10, or None when not given); with no set in
+        progress (a get-ready, a rest), an empty skipped set of the exercise keeps it. The
+        programme counts it toward a step back for that exercise."""
+        if not self.started or self.finished:
+            return
+        exercise = self.session.current.exercise_index
+        self._hurt = (exercise, pain)
+        try:
+            events = self.session.next_exercise()
+            if not any(e.kind is EventKind.SET_DONE for e in events):
+                self._record(self._untouched_set(exercise))
+            self._act(events)
+        finally:
+            self._hurt = None
+
     def stop(self) -> None:
         """End early; what was done is kept. Before the start, leave with nothing done."""
         if self.finished:
@@ -328,9 +346,27 @@ class SessionRunner:
         self._report(Update(tuple(events), tuple(notices), ended))
 
     def _record(self, tally: SetTally) -> None:
-        """A set finished or was skipped: it goes to history at once."""
-        if self.recorder is not None:
+        """A set finished or was skipped: it goes to history at once (with the pain, when
+        it was left because it hurt)."""
+        if self.recorder is None:
+            return
+        hurt = self._hurt
+        if hurt is not None and hurt[0] == tally.exercise_index:
+            self.recorder.record(tally, hurt=hurt[1])
+        else:
             self.recorder.record(tally)
+
+    def _untouched_set(self, exercise_index: int) -> SetTally:
+        """The exercise's first set not yet recorded (its last, if all were), as not begun."""
+        plan, done = self.plan, {r.block for r in self.session.records}
+        blocks = [n for n, b in enumerate(plan.blocks) if b.exercise_index == exercise_index]
+        number = next((n for n in blocks if n not in done), blocks[-1])
+        block = plan.blocks[number]
+        step = plan.steps[block.start]
+        return SetTally(
+            number, exercise_index, step.exercise, block.set, block.side, block.direction,
+            0, 0, block.reps, skipped=True, side_is=step.side_is,
+        )  # fmt: skip
 
     def _end(self, completed: bool) -> SessionResult | None:
         if self.finished:

@@ -481,3 +481,18 @@ def test_the_beeper_is_the_full_screens() -> None:
     beeper, why = plain_beeper(True, {})
     assert beeper.muted and why is None
     beeper.close()
+
+
+def test_hurt_asks_the_pain_and_leaves_the_exercise_for_the_next() -> None:
+    run = narrate(script=[(0, ""), (0, ""), (6, "hurt"), (6, "7")])
+    at = run.lines.index("It hurts: stopping Clamshell.")
+    assert run.lines[at + 1 : at + 3] == [
+        f"Pain now, 0–10? {SKIP}",
+        "Get ready: Bridge (exercise 2 of 2) · 5 s",
+    ]
+    assert "Well done: routine complete." in run.lines
+    _, sets = only_session(run.store)
+    assert [(s.exercise, s.reps, s.skipped, s.hurt) for s in sets] == [
+        ("Clamshell", 0, True, 7),  # its first rep was still in its hold
+        ("Bridge", 1, False, None),
+    ]

@@ -94,6 +94,7 @@ class SessionScreen(Screen[SessionResult]):
         Binding("p", "previous", "Back"),
         Binding("m", "mute", "Mute"),
         Binding("v", "voice", "Voice", show=False),  # the top line says "voice on (v)"
+        Binding("exclamation_mark", "hurt", "It hurts", show=False),
         Binding("q,escape", "quit_session", "Quit"),
     ]
 
@@ -396,6 +397,26 @@ class SessionScreen(Screen[SessionResult]):
         notice = self.runner.toggle_voice()
         self._update_top()
         self.notify(notice.text, severity=notice.severity, timeout=notice.timeout, markup=False)
+
+    def action_hurt(self) -> None:
+        """!: it hurts. The clock stops while the pain is asked; Enter leaves the exercise for
+        the next one, Esc carries on."""
+        runner = self.runner
+        if not runner.started or runner.finished:
+            return
+        from coach.ui.screens.hurt import HurtScreen, Stop
+
+        was_paused = runner.session.paused
+        if not was_paused:
+            runner.pause()
+
+        def answered(stop: Stop | None) -> None:
+            if stop is not None:
+                runner.hurt(stop.pain)
+            elif not was_paused:
+                runner.resume()
+
+        self.app.push_screen(HurtScreen(runner.current.exercise), answered)
 
     def action_quit_session(self) -> None:
         runner = self.runner
