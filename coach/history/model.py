@@ -7,7 +7,7 @@ the text sorts as time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -125,6 +125,60 @@ class TrendPoint:
     pain_before: int | None
     pain_after: int | None
     minutes: float | None
+
+
+DOSE_FIELDS = ("sets", "reps", "hold", "rest", "relax")
+
+
+@dataclass(frozen=True)
+class Dose:
+    """A person's own values for an exercise; None keeps the routine file's."""
+
+    sets: int | None = None
+    reps: int | None = None
+    hold: float | None = None
+    rest: float | None = None
+    relax: float | None = None
+
+    def is_empty(self) -> bool:
+        """No value of its own: the routine file's values all hold."""
+        return all(getattr(self, name) is None for name in DOSE_FIELDS)
+
+    def merged(self, newer: Dose) -> Dose:
+        """This dose with `newer`'s values wherever it has one."""
+        values = {name: getattr(newer, name) for name in DOSE_FIELDS}
+        return replace(self, **{name: value for name, value in values.items() if value is not None})
+
+
+@dataclass(frozen=True)
+class DoseRecord:
+    """A person's dose of one exercise of one routine, kept in history."""
+
+    routine_id: str
+    exercise: str  # the exercise key: its name, or "NAME #2" for the second of that name
+    side: str | None  # None: both sides; "left" / "right": that side only (sets, reps, hold)
+    dose: Dose
+
+
+@dataclass(frozen=True)
+class DoseChange:
+    """One change of a person's dose, kept with its time and why."""
+
+    at: datetime
+    routine_id: str
+    exercise: str
+    side: str | None
+    before: Dose  # the values in force before (file's where not overridden)
+    after: Dose
+    reason: str  # "set with coach dose", "step up: two sessions at full dose, pain ≤ 2", ...
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The weekdays a routine is planned for."""
+
+    routine_id: str
+    days: tuple[int, ...]  # weekday numbers 0=Mon..6=Sun; all seven = daily
 
 
 class Store(Protocol):
