@@ -249,7 +249,7 @@ class _Gate:
             return "stay", f"{first}: one more first", ""
         if last.pain_after is not None and last.pain_after > SAFE_MAX:
             return "stay", f"{first} (pain after {last.pain_after} the time before)", ""
-        short = _not_full(last, target, routine, plan, _records(last, target, routine))
+        short = _not_full(last, target, routine, plan, _records(last, target, routine), True)
         if short:
             return "stay", f"{first} (the time before: {short})", ""
         return "step_up", f"two sessions at the full dose, pain after at most {SAFE_MAX}", ""
@@ -302,9 +302,11 @@ def _not_full(
     routine: Routine,
     plan: Plan | None,
     records: Sequence[SetRecord],
+    earlier: bool = False,
 ) -> str:
     """Why the session did not do this exercise (on this side) at the full dose now in force;
-    '' when it did."""
+    '' when it did. `earlier`: a session before this one, perhaps at a dose since changed, so
+    a set with fewer reps than now is not called short."""
     if not records:
         return "not done in this session"
     ex = target.exercise
@@ -330,6 +332,8 @@ def _not_full(
         other = _other_dose(record, block, dose)
         if other:
             return other
+        if record.reps < block.reps and earlier:
+            return f"set {block.set} had {record.reps} reps, the dose now has {block.reps}"
         if record.reps < block.reps:
             return f"set {block.set} was stopped short ({record.reps} of {block.reps} reps)"
         if record.reps > block.reps:

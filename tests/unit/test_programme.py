@@ -4,8 +4,9 @@ the person's doses against a changed routine file, the steps up and back, and th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import cast
 
 import pytest
 
@@ -149,6 +150,11 @@ class History:
             d for d in self.doses if (d.exercise, d.side) != (record.exercise, record.side)
         ] + [record]
         return proposal
+
+
+def _plain(record: SetRecord) -> SetRecord:
+    """The set without the dose it was done with."""
+    return replace(cast(Kept, record), target_reps=None, target_hold=None)
 
 
 def _leg(side: str | None, side_is: str) -> str | None:
@@ -752,3 +758,16 @@ def test_a_name_done_at_two_places_is_not_guessed() -> None:
     found = {p.exercise: p for p in propose(once, RID, [], history.sessions)}
     # The old file had two bridges: which one the new one is cannot be told, so neither counts.
     assert found["Bridge"].reason == "not done in this session"
+
+
+def test_a_session_before_a_change_is_not_called_short() -> None:
+    history = History()
+    history.add(0, 1)
+    history.add(0, 1)
+    history.say_yes()
+    # As sets saved before the dose they were done with was kept.
+    history.sessions = [replace(s, sets=tuple(_plain(r) for r in s.sets)) for s in history.sessions]
+    history.add(0, 1)
+    assert history.one().reason.endswith(
+        "(the time before: set 1 had 10 reps, the dose now has 12)"
+    )
