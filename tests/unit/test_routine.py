@@ -315,3 +315,22 @@ def test_built_ins_read_the_same_with_the_fast_parser() -> None:
     for path in files:
         text = path.read_text(encoding="utf-8")
         assert parse_routine(text, path.name, trusted=True) == parse_routine(text, path.name)
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("002", 2), ("0x2", 2), ("+2", 2), ("2.", "whole number"), ("0:02", "write 2")],
+)
+def test_an_advance_step_reads_as_meant_or_says_what_to_write(
+    written: str, meant: int | str
+) -> None:
+    text = f"{ADV}reps: {{step: {written}, up_to: 15}}\n      hold: {{step: {written}, up_to: 9}}\n"
+    text = text.replace("reps: 10\n", "reps: 10\n    hold: 2\n")
+    if isinstance(meant, int):
+        rule = parse_routine(text).exercises[0].advance
+        assert rule is not None and rule.reps is not None and rule.hold is not None
+        assert rule.reps.step == meant and rule.hold.step == meant
+    else:
+        with pytest.raises(RoutineError) as caught:
+            parse_routine(text, "a.yaml")
+        assert meant in str(caught.value) and "advance.reps.step" in str(caught.value)
