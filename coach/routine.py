@@ -66,6 +66,49 @@ class Words(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     release: Word = "LOWER"
 
 
+class AdvanceReps(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """How reps grow: by `step` at a time, up to `up_to`."""
+
+    step: Annotated[int, msgspec.Meta(ge=1, le=100, description="reps added at each step up")]
+    up_to: Annotated[int, msgspec.Meta(ge=1, le=100, description="the most reps it grows to")]
+
+
+class AdvanceHold(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """How the hold grows: by `step` seconds at a time, up to `up_to` seconds."""
+
+    step: Annotated[
+        float, msgspec.Meta(gt=0, le=600, description="seconds added to the hold at each step up")
+    ]
+    up_to: Annotated[
+        float, msgspec.Meta(gt=0, le=600, description="the longest hold it grows to, in seconds")
+    ]
+
+
+class AdvanceSets(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """How sets grow: by `step` at a time, up to `up_to`."""
+
+    step: Annotated[int, msgspec.Meta(ge=1, le=20, description="sets added at each step up")]
+    up_to: Annotated[int, msgspec.Meta(ge=1, le=20, description="the most sets it grows to")]
+
+
+class Advance(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """How the dose may grow when the person's history and pain allow it (see coach.programme):
+    a step up raises the first of reps, hold and sets, in that order, that is below its
+    `up_to`; once all are there, `then` says what to do next."""
+
+    reps: AdvanceReps | None = None
+    hold: AdvanceHold | None = None
+    sets: AdvanceSets | None = None
+    then: Annotated[
+        str,
+        msgspec.Meta(max_length=300, description="what to do once every value is at its up_to"),
+    ] = ""
+
+
+ADVANCE_FIELDS = ("reps", "hold", "sets")
+"""The values an advance rule may raise, in the order a step up raises them."""
+
+
 class Exercise(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """One exercise of a routine and its dosage."""
 
@@ -121,6 +164,10 @@ class Exercise(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     cues: Lines = []
     mistakes: Lines = []
     progression: Text = ""
+    advance: Annotated[
+        Advance | None,
+        msgspec.Meta(description="how the dose grows, step by step, when pain allows"),
+    ] = None
     say: Annotated[
         str,
         msgspec.Meta(

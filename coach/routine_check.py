@@ -15,7 +15,18 @@ from typing import Any
 
 import msgspec
 
-from coach.routine import Exercise, Routine, RoutineError, Tempo, Words
+from coach.routine import (
+    ADVANCE_FIELDS,
+    Advance,
+    AdvanceHold,
+    AdvanceReps,
+    AdvanceSets,
+    Exercise,
+    Routine,
+    RoutineError,
+    Tempo,
+    Words,
+)
 
 # ---------------------------------------------------------------------------- places
 
@@ -55,7 +66,12 @@ def line_col_at(index: int, text: str) -> tuple[int, int]:
 
 # ---------------------------------------------------------------------------- validation
 
-_NESTED: dict[str, type[msgspec.Struct]] = {"tempo": Tempo, "words": Words}
+_NESTED: dict[str, type[msgspec.Struct]] = {"tempo": Tempo, "words": Words, "advance": Advance}
+_ADVANCE_NESTED: dict[str, type[msgspec.Struct]] = {
+    "reps": AdvanceReps,
+    "hold": AdvanceHold,
+    "sets": AdvanceSets,
+}
 
 
 @functools.cache
@@ -68,8 +84,8 @@ _Mapping = tuple[Path_, dict[str, Any], type[msgspec.Struct]]
 
 def _struct_mappings(data: dict[str, Any]) -> Iterator[_Mapping]:
     """The mappings that stand for a struct, and the struct: the routine, each exercise (by its
-    index, or its key when `exercises` is a mapping), its tempo and its words; in the file's
-    order."""
+    index, or its key when `exercises` is a mapping), its tempo, its words, its advance rule and
+    the rule's parts; in the file's order."""
     yield (), data, Routine
     exercises = data.get("exercises")
     items: Any = ()
@@ -83,6 +99,10 @@ def _struct_mappings(data: dict[str, Any]) -> Iterator[_Mapping]:
             for key, sub in exercise.items():
                 if key in _NESTED and isinstance(sub, dict):
                     yield ("exercises", i, key), sub, _NESTED[key]
+                    if key == "advance":
+                        for part, rule in sub.items():
+                            if part in _ADVANCE_NESTED and isinstance(rule, dict):
+                                yield ("exercises", i, key, part), rule, _ADVANCE_NESTED[part]
 
 
 def _check_keys(data: dict[str, Any], places: Places, name: str) -> None:
@@ -101,9 +121,10 @@ def _check_keys(data: dict[str, Any], places: Places, name: str) -> None:
 
 
 def _describe(path: Path_) -> str:
+    """' in exercise 2', ' in exercise 2 tempo', ' in exercise 2 advance.reps'."""
     if len(path) >= 2 and path[0] == "exercises" and isinstance(path[1], int):
-        rest = f" {path[2]}" if len(path) > 2 else ""
-        return f" in exercise {path[1] + 1}{rest}"
+        inner = ".".join(p for p in path[2:] if isinstance(p, str))
+        return f" in exercise {path[1] + 1}{' ' + inner if inner else ''}"
     return ""
 
 
@@ -132,6 +153,19 @@ _EXPECT = {
     "tempo": "a mapping of move and release seconds",
     "words": "a mapping of move, hold and release words",
     "say": "a line of text to say (at most 300 characters)",
+    "advance": "a mapping with reps, hold or sets (each a step and an up_to), and a then",
+    "then": "a line of text (at most 300 characters)",
+}
+_ADVANCE_EXPECT = {
+    "reps": "a mapping of step and up_to (whole numbers of reps from 1 to 100)",
+    "hold": "a mapping of step and up_to (seconds above 0, at most 600)",
+    "sets": "a mapping of step and up_to (whole numbers of sets from 1 to 20)",
+    "reps.step": "a whole number of reps from 1 to 100",
+    "reps.up_to": "a whole number of reps from 1 to 100",
+    "hold.step": "a number of seconds above 0, at most 600",
+    "hold.up_to": "a number of seconds above 0, at most 600",
+    "sets.step": "a whole number of sets from 1 to 20",
+    "sets.up_to": "a whole number of sets from 1 to 20",
 }
 _WORD_EXPECT = "a short word (1 to 14 characters)"
 _TEXT_EXPECT = "text (at most 2000 characters)"
@@ -152,8 +186,8 @@ def _msgspec_path(message: str) -> tuple[str, Path_]:
 def _label(path: Path_) -> str:
     """`hold in exercise 2`, `tempo.move in exercise 1`, `title`: how a message names a value."""
     key = next((p for p in reversed(path) if isinstance(p, str)), "")
-    if len(path) >= 4 and path[2] in ("tempo", "words"):
-        key = f"{path[2]}.{key}"
+    if len(path) >= 4 and path[2] in _NESTED:
+        key = ".".join(p for p in path[2:] if isinstance(p, str))
     return f"{key or 'the routine'}{_describe(path[:2])}"
 
 
@@ -170,6 +204,9 @@ def _explain(reason: str, path: Path_, data: Any, places: Places) -> str:
         expect = "a non-empty line of text (at most 300 characters)"
     elif len(path) >= 2 and path[-2] == "words":
         expect = _WORD_EXPECT
+    elif len(path) >= 4 and path[2] == "advance" and len(path) > 3:
+        inner = ".".join(p for p in path[3:] if isinstance(p, str))
+        expect = _ADVANCE_EXPECT.get(inner, _EXPECT.get(key, _TEXT_EXPECT))
     else:
         expect = _EXPECT.get(key, _TEXT_EXPECT)
     value = _lookup(data, path)
@@ -313,6 +350,8 @@ def _check_meaning(routine: Routine, places: Places, name: str) -> None:
                 "a tempo, or self_paced: true",
                 *line_col(_place(places, where), places.text),
             )
+        if ex.advance is not None:
+            _check_advance(i, ex, ex.advance, places, name)
         seen: set[str] = set()
         for j, direction in enumerate(ex.directions):
             if direction in seen:
@@ -322,6 +361,38 @@ def _check_meaning(routine: Routine, places: Places, name: str) -> None:
                     *line_col(_place(places, (*where, "directions", j)), places.text),
                 )
             seen.add(direction)
+
+
+def _check_advance(i: int, ex: Exercise, advance: Advance, places: Places, name: str) -> None:
+    """An advance rule raises at least one value, and each from where the file puts it: its
+    `up_to` is not below the exercise's own value, and a hold grows only on a held rep."""
+    where = ("exercises", i, "advance")
+    if all(getattr(advance, field) is None for field in ADVANCE_FIELDS):
+        raise RoutineError(
+            name,
+            f"advance in exercise {i + 1} ({ex.name}) raises nothing: give it reps, hold or "
+            "sets, each with a step and an up_to",
+            *line_col(_place(places, where), places.text),
+        )
+    for field in ADVANCE_FIELDS:
+        rule = getattr(advance, field)
+        if rule is None:
+            continue
+        own = getattr(ex, field)
+        if field == "hold" and (own == 0 or ex.self_paced):
+            raise RoutineError(
+                name,
+                f"advance.hold in exercise {i + 1} ({ex.name}): the exercise has no hold to "
+                "grow; give it a hold first",
+                *line_col(_place(places, (*where, field)), places.text),
+            )
+        if rule.up_to < own:
+            raise RoutineError(
+                name,
+                f"advance.{field}.up_to in exercise {i + 1} ({ex.name}) is {rule.up_to:g}, "
+                f"below the exercise's own {field} of {own:g}; it must be at least that",
+                *line_col(_place(places, (*where, field, "up_to")), places.text),
+            )
 
 
 def parse(data: Any, places: Places, name: str) -> Routine:

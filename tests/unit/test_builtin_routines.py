@@ -247,3 +247,35 @@ def test_home_basics_follows_the_article() -> None:
     assert len(kicks) == 10 * 3 * 2
     holds = [s for s in plan.steps if s.exercise == stretch.name and s.phase == "hold"]
     assert [(s.side, s.seconds) for s in holds] == [("left", 30)] * 3 + [("right", 30)] * 3
+
+
+# ---------------------------------------------------------------- growing the dose
+
+
+def test_advance_rules_are_only_where_an_article_gives_one() -> None:
+    rules = {
+        (name, ex.name): ex.advance
+        for name in BUILTINS
+        for ex in builtin(name).exercises
+        if ex.advance is not None
+    }
+    assert set(rules) == {
+        ("low-back", "Side-lying hip abduction"),  # "once 15 proper repetitions"
+        ("low-back", "Lateral step down"),  # "8 to 10" reps
+        ("pre-run-strength", "Bridge with a ball squeeze"),  # "between two and three sets"
+    }
+    abduction = rules[("low-back", "Side-lying hip abduction")]
+    assert abduction is not None and abduction.reps is not None
+    assert abduction.reps.up_to == 15 and (abduction.hold, abduction.sets) == (None, None)
+    assert "ankle weight" in abduction.then.lower()
+    step_down = rules[("low-back", "Lateral step down")]
+    assert step_down is not None and step_down.reps is not None and step_down.reps.up_to == 10
+    bridge = rules[("pre-run-strength", "Bridge with a ball squeeze")]
+    assert bridge is not None and bridge.sets is not None and bridge.sets.up_to == 3
+    assert bridge.reps is None and bridge.hold is None
+    # Each rule quotes its article beside it.
+    assert "once 15 proper repetitions can be" in text_of("low-back")
+    assert '"Perform 8 to 10 slow and controlled repetitions"' in text_of("low-back")
+    assert '"Do between two and three sets of 15 reps": the sets grow' in text_of(
+        "pre-run-strength"
+    )

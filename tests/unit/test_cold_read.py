@@ -23,6 +23,7 @@ import coach.plan
 import coach.routine
 import coach.routine_check
 from coach.catalog import read_routine_file
+from coach.history.model import Dose
 from coach.paths import builtin_routines_dir
 from coach.plan import PlanTooLong, build_plan, plan_length
 from coach.routine import Exercise, Routine, RoutineError, Tempo, Words
@@ -124,6 +125,41 @@ def test_the_length_is_the_plans_to_the_last_bit(routine: Routine) -> None:
     # The same seconds added in the same order: equal as floats, not merely close; and the same
     # refusal for a routine too long in steps or in hours.
     assert _length(routine) == _built(routine)
+
+
+side_doses = st.dictionaries(
+    st.tuples(st.integers(0, 5), st.sampled_from(["left", "right"])),
+    st.builds(
+        Dose,
+        sets=st.one_of(st.none(), st.integers(1, 20)),
+        reps=st.one_of(st.none(), st.integers(1, 100)),
+        hold=st.one_of(st.none(), seconds),
+    ),
+    max_size=4,
+)
+
+
+def _length_with(routine: Routine, doses: dict[tuple[int, str], Dose]) -> float | str:
+    try:
+        return plan_length(routine, doses)
+    except PlanTooLong as err:
+        return str(err)
+
+
+def _built_with(routine: Routine, doses: dict[tuple[int, str], Dose]) -> float | str:
+    try:
+        return build_plan(routine, side_doses=doses).total_seconds
+    except PlanTooLong as err:
+        return str(err)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(routines, side_doses)
+def test_the_length_with_side_doses_is_the_plans_to_the_last_bit(
+    routine: Routine, doses: dict[tuple[int, str], Dose]
+) -> None:
+    # A side's own sets, reps and hold (a weaker leg): the same agreement, float for float.
+    assert _length_with(routine, doses) == _built_with(routine, doses)
 
 
 # ----------------------------------------------------------------------------- routine.parse

@@ -424,6 +424,8 @@ def _key_paths(data: Any, keys: set[str]) -> list[tuple[Any, ...]]:
     for path in _paths(data):
         if "words" in path:
             continue  # move, hold and release there are words; their own test below
+        if "advance" in path:
+            continue  # reps, hold and sets there are rules (mappings); test_routine reads them
         line = len(path) >= 2 and path[-2] in keys and isinstance(path[-1], int)
         if (path and path[-1] in keys) or line:
             out.append(path)

@@ -42,6 +42,11 @@ exercises:
     cues: [knees apart]
     mistakes: [rolling back]
     progression: add a band
+    advance:
+      reps: {step: 2, up_to: 16}
+      hold: {step: 0.5, up_to: 4}
+      sets: {step: 1, up_to: 3}
+      then: Add a firmer band
 """
 
 
@@ -63,6 +68,11 @@ def test_every_key_is_read() -> None:
         "add a band",
     )
     assert r.get_ready_for(ex) == 20 and r.switch_sides_for(ex) == 6
+    rule = ex.advance
+    assert rule is not None and rule.then == "Add a firmer band"
+    assert (rule.reps.step, rule.reps.up_to) == (2, 16)  # type: ignore[union-attr]
+    assert (rule.hold.step, rule.hold.up_to) == (0.5, 4)  # type: ignore[union-attr]
+    assert (rule.sets.step, rule.sets.up_to) == (1, 3)  # type: ignore[union-attr]
 
 
 def test_defaults() -> None:
@@ -72,9 +82,12 @@ def test_defaults() -> None:
     assert (ex.rest, ex.relax, ex.tempo.move, ex.tempo.release) == (30, 0, 2, 2)
     assert (ex.words.move, ex.words.hold, ex.words.release) == ("LIFT", "HOLD", "LOWER")
     assert (ex.self_paced, ex.first_side, ex.get_ready) == (False, "left", None)
+    assert ex.advance is None
     assert (r.get_ready, r.switch_sides, r.rest_between_exercises) == (10, 5, 0)
     assert r.get_ready_for(ex) == 10
 
+
+ADV = "title: T\nexercises:\n  - name: X\n    sets: 2\n    reps: 10\n    advance:\n      "
 
 BAD = [
     # (text, line, col, words that must appear)
@@ -108,6 +121,22 @@ BAD = [
     ("title: T\nexercises:\n  - name: X\n    cues: [~]\n", 4, 12, "line of text"),
     ("title: T\nexercises:\n  - X\n", 3, 5, "an exercise"),
     ("title: T\n<<: {a: 1}\nexercises:\n  - name: X\n", 2, 1, "plain names"),
+    # advance: its keys, its limits, and each value not below the exercise's own
+    (f"{ADV}reps: {{step: 2, upto: 15}}\n", 7, 23, "did you mean 'up_to'"),
+    (f"{ADV}rep: {{step: 2, up_to: 15}}\n", 7, 7, "unknown key 'rep' in exercise 1 advance"),
+    (f"{ADV}reps: {{step: 0, up_to: 15}}\n", 7, 20, "advance.reps.step in exercise 1"),
+    (f"{ADV}reps: {{step: 1, up_to: 101}}\n", 7, 30, "whole number of reps from 1 to 100"),
+    (f"{ADV}sets: {{step: 1, up_to: 21}}\n", 7, 30, "sets from 1 to 20"),
+    (f"{ADV}hold: {{step: 0, up_to: 5}}\n", 7, 20, "seconds above 0"),
+    (f"{ADV}hold: {{step: 1, up_to: 601}}\n", 7, 30, "at most 600"),
+    (f"{ADV}reps: {{step: 1.5, up_to: 15}}\n", 7, 20, "whole number"),
+    (f"{ADV}reps: {{step: 1}}\n", 7, 13, "advance.reps has no 'up_to'"),
+    (f"{ADV}reps: 3\n", 7, 13, "a mapping of step and up_to"),
+    (f"{ADV}then: [a]\n", 7, 13, "line of text"),
+    (f"{ADV}reps: {{step: 2, up_to: 9}}\n", 7, 30, "below the exercise's own reps of 10"),
+    (f"{ADV}sets: {{step: 1, up_to: 1}}\n", 7, 30, "below the exercise's own sets of 2"),
+    (f"{ADV}then: more\n", 7, 7, "raises nothing"),
+    (f"{ADV}hold: {{step: 1, up_to: 9}}\n", 7, 13, "no hold to grow"),
     (
         "title: T\nexercises:\n  - name: X\n    sets: 20\n    reps: 100\n    hold: 600\n"
         "    sides: both\n    directions: [a, b, c, d, e, f, g, h]\n",
@@ -204,6 +233,23 @@ def test_schema_describes_the_format() -> None:
     assert defs["Exercise"]["additionalProperties"] is False
     assert defs["Routine"]["required"] == ["title", "exercises"]
     assert defs["Exercise"]["properties"]["hold"]["maximum"] == 600
+    advance = defs["Advance"]
+    assert set(advance["properties"]) == {"reps", "hold", "sets", "then"}
+    assert advance["additionalProperties"] is False
+    reps = defs["AdvanceReps"]["properties"]
+    assert (reps["step"]["minimum"], reps["step"]["maximum"], reps["up_to"]["maximum"]) == (
+        1,
+        100,
+        100,
+    )
+    assert defs["AdvanceSets"]["properties"]["up_to"]["maximum"] == 20
+    assert defs["AdvanceHold"]["properties"]["step"]["exclusiveMinimum"] == 0
+
+
+def test_an_advance_may_start_at_its_top() -> None:
+    # up_to equal to the exercise's own value: nothing to grow, but not wrong.
+    r = parse_routine(f"{ADV}reps: {{step: 2, up_to: 10}}\n      then: Add a weight\n")
+    assert r.exercises[0].advance is not None and r.exercises[0].advance.then == "Add a weight"
 
 
 yaml_scalars = st.one_of(
@@ -228,6 +274,10 @@ keys = st.sampled_from(
         "move",
         "directions",
         "cues",
+        "advance",
+        "step",
+        "up_to",
+        "then",
         "x",
     ]
 )
@@ -265,3 +315,22 @@ def test_built_ins_read_the_same_with_the_fast_parser() -> None:
     for path in files:
         text = path.read_text(encoding="utf-8")
         assert parse_routine(text, path.name, trusted=True) == parse_routine(text, path.name)
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("002", 2), ("0x2", 2), ("+2", 2), ("2.", "whole number"), ("0:02", "write 2")],
+)
+def test_an_advance_step_reads_as_meant_or_says_what_to_write(
+    written: str, meant: int | str
+) -> None:
+    text = f"{ADV}reps: {{step: {written}, up_to: 15}}\n      hold: {{step: {written}, up_to: 9}}\n"
+    text = text.replace("reps: 10\n", "reps: 10\n    hold: 2\n")
+    if isinstance(meant, int):
+        rule = parse_routine(text).exercises[0].advance
+        assert rule is not None and rule.reps is not None and rule.hold is not None
+        assert rule.reps.step == meant and rule.hold.step == meant
+    else:
+        with pytest.raises(RoutineError) as caught:
+            parse_routine(text, "a.yaml")
+        assert meant in str(caught.value) and "advance.reps.step" in str(caught.value)
