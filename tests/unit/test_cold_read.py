@@ -26,7 +26,17 @@ from coach.catalog import read_routine_file
 from coach.history.model import Dose
 from coach.paths import builtin_routines_dir
 from coach.plan import PlanTooLong, build_plan, plan_length
-from coach.routine import Exercise, Routine, RoutineError, Tempo, Words
+from coach.routine import (
+    Advance,
+    AdvanceHold,
+    AdvanceReps,
+    AdvanceSets,
+    Exercise,
+    Routine,
+    RoutineError,
+    Tempo,
+    Words,
+)
 from coach.routine_check import Places, line_col
 from coach.routine_yaml import load_routine, parse_routine
 from tests.unit.test_drills_routines import broken_yaml, wrong_shapes
@@ -182,8 +192,11 @@ def _struct_at(path: tuple[Any, ...]) -> type[msgspec.Struct] | None:
         return Routine
     if path[0] == "exercises" and len(path) == 2:
         return Exercise
-    if path[0] == "exercises" and len(path) == 3 and path[2] in ("tempo", "words"):
-        return {"tempo": Tempo, "words": Words}[str(path[2])]
+    if path[0] == "exercises" and len(path) == 3 and path[2] in ("tempo", "words", "advance"):
+        return {"tempo": Tempo, "words": Words, "advance": Advance}[str(path[2])]
+    if path[0] == "exercises" and len(path) == 4 and path[2] == "advance":
+        parts = {"reps": AdvanceReps, "hold": AdvanceHold, "sets": AdvanceSets}
+        return parts.get(str(path[3]))
     return None
 
 
