@@ -42,6 +42,8 @@ def test_a_dose_set_runs_and_prints_and_goes_back_to_the_files(
     assert (code, out) == (0, "Clamshell (left leg): reps 10 → 8\n")
     _, out, _ = run(capsys, "dose", "low-back")
     assert "10 → 12" in out and "left leg" in out and "10 → 8" in out
+    _, out, _ = run(capsys, "plan", "low-back")
+    assert "Left leg: 8 reps" in out and "2 sets × 12 reps" in out
     _, out, _ = run(capsys, "plan", "low-back", "--json")
     steps = json.loads(out)["steps"]
     abduction = [s for s in steps if s["exercise"] == "Side-lying hip abduction" and s["rep"]]
