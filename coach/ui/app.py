@@ -131,7 +131,7 @@ class CoachApp(App[int]):
         else:
             from coach.ui.screens.home import HomeScreen
 
-            self.push_screen(HomeScreen(self.data_dir))
+            self.push_screen(HomeScreen(self.data_dir, self, self.clock))
         # History opens after the first frame, and off the event loop, so the screen is drawn
         # without waiting on the disk.
         self.call_after_refresh(self._after_first_frame)
@@ -170,6 +170,11 @@ class CoachApp(App[int]):
         return mine, plan
 
     def _history_ready(self, offer: ResumeOffer | None) -> None:
+        from coach.ui.screens.home import HomeScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.history_opened()  # it marks what is due today
         if self.history_problem:
             self.notify(
                 f"History will not be saved: {self.history_problem}",
@@ -255,6 +260,11 @@ class CoachApp(App[int]):
 
     def on_home_screen_show_history(self, message: HomeScreen.ShowHistory) -> None:
         self.show_history()
+
+    def on_home_screen_show_dose(self, message: HomeScreen.ShowDose) -> None:
+        from coach.ui.screens.dose import DoseScreen
+
+        self.push_screen(DoseScreen(message.entry, self, self.clock))
 
     def show_history(self) -> None:
         from coach.ui.screens.history import HistoryScreen

@@ -24,6 +24,7 @@ from .conftest import SHORT
 KEYS = [
     "enter", "space", "escape", "q", "question_mark", "n", "p", "m", "h", "y", "r", "s",
     "1", "0", "backspace", "tab", "down", "up", "end", "home", "ctrl+t", "x",
+    "d", "R", "w", "right",  # the dose screen's keys
 ]  # fmt: skip
 # A step is a key, or time passing (seconds on the fake clock) without a key.
 STEP = st.one_of(st.sampled_from(KEYS), st.sampled_from([0.5, 3.0, 20.0]))

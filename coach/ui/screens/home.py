@@ -4,18 +4,26 @@ The built-in routines are read while the screen is composed (from the routine ca
 so the first frame shows them. The user's own files are read afterwards in a worker thread,
 each from the cache while it has not changed, and join the list as they arrive; a file that
 cannot be used is one line of the list, with its error.
+
+Once history is open (after the first frame, see CoachApp), a worker reads the weekly plans
+and today's sessions, and the routines planned for today and not done yet are marked "due
+today"; they are read again each time Home comes back.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Sequence
+from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
@@ -29,6 +37,10 @@ from coach.paths import builtin_routines_dir, user_routines_dir
 from coach.plan_view import dosage
 from coach.routine import RoutineEntry
 from coach.ui.widgets.footer import KeyFooter
+
+if TYPE_CHECKING:  # Home's first frame waits on no more imports than it needs
+    from coach.clock import Clock
+    from coach.history.model import HistoryAccess, Store
 
 # The runner's routine first: it is one of the two main uses and the one people look for.
 ORDER = ("pre-run", "low-back", "home-basics", "pre-run-strength")
@@ -44,7 +56,12 @@ def _row_key(row: RoutineFile) -> tuple[int, str, bool]:
     return (ORDER.index(row.id) if row.id in ORDER else len(ORDER), row.id, row.error is not None)
 
 
-def option_prompt(row: RoutineFile) -> Text:
+DUE = "due today"
+
+
+def option_prompt(row: RoutineFile, due: bool = False) -> Text | Content:
+    """A routine's entry: its title, then its minutes, exercises and tags; "due today" first
+    on the second line when it is planned for today and not done yet."""
     summary = row.summary
     if summary is None:
         return broken_prompt(row)
@@ -52,7 +69,36 @@ def option_prompt(row: RoutineFile) -> Text:
     text.append(f"\n{minutes(row.seconds)} · {plural(summary.exercises, 'exercise')}", style="dim")
     if summary.tags:
         text.append(" · " + ", ".join(summary.tags[:3]), style="dim")
-    return text
+    if not due:
+        return text
+    title, rest = text.divide([len(summary.title) + 1])
+    return Content.assemble(
+        Content.from_rich_text(title), (f" {DUE} ", "bold $background on $accent"), (" ", ""),
+        Content.from_rich_text(rest),
+    )  # fmt: skip
+
+
+def due_today(store: Store, now_: date, since: timedelta = timedelta(days=2)) -> frozenset[str]:
+    """The routines planned for `now_`'s weekday with no session that counts today (a set of
+    it done, whatever the session's status). Reads only the latest sessions."""
+    from coach.progression import SessionFacts
+    from coach.weekly import week
+
+    schedules = store.schedules()
+    if not any(now_.weekday() in s.days for s in schedules):
+        return frozenset()
+    facts = []
+    for summary in store.recent(limit=DUE_SESSIONS):
+        if summary.started_at.date() < now_ - since:
+            break  # the latest first: the rest are older
+        detail = store.detail(summary.id)
+        if detail is not None and detail.session.day == now_:
+            facts.append(SessionFacts.of(detail))
+    return frozenset(week(schedules, facts, now_).due)
+
+
+DUE_SESSIONS = 20
+"""At most this many of the latest sessions are read to see what was done today."""
 
 
 def broken_prompt(row: RoutineFile) -> Text:
@@ -100,6 +146,7 @@ class HomeScreen(Screen[None]):
     AUTO_FOCUS = "#routines"
     BINDINGS = [
         Binding("enter", "start", "Start", show=True),
+        Binding("d", "dose", "Dose"),
         Binding("h", "history", "History"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -114,6 +161,13 @@ class HomeScreen(Screen[None]):
     class ShowHistory(Message):
         """The person asked for their history."""
 
+    class ShowDose(Message):
+        """The person asked for their dose of a routine."""
+
+        def __init__(self, entry: RoutineEntry) -> None:
+            super().__init__()
+            self.entry = entry
+
     class RoutinesRead(Message):
         """From the worker: user routine files read (or found broken) since the last one."""
 
@@ -122,9 +176,15 @@ class HomeScreen(Screen[None]):
             self.rows = tuple(rows)
             self.done = done
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(
+        self, data_dir: Path, history: HistoryAccess | None = None, clock: Clock | None = None
+    ) -> None:
         super().__init__()
         self.data_dir = data_dir
+        self.history = history  # where the weekly plan is read; None: no "due today" marks
+        self.clock = clock
+        self.due: frozenset[str] = frozenset()  # the routines due today
+        self._history_open = False
         self.rows: list[RoutineFile] = []  # one for each option, in the list's order
         self.user_files_read = False  # the worker has read every user file
         self._reader = RoutineReader(None)
@@ -139,7 +199,7 @@ class HomeScreen(Screen[None]):
             Text.assemble(("coach", "bold"), ("  ·  choose a routine, press Enter", "dim")),
             id="home-title",
         )
-        options = OptionList(*[Option(option_prompt(row)) for row in self.rows], id="routines")
+        options = OptionList(*[Option(self._prompt(row)) for row in self.rows], id="routines")
         if self.rows:  # set quietly: the detail already shows the first routine
             options.set_reactive(OptionList.highlighted, 0)
         with Horizontal(id="home"):
@@ -205,13 +265,13 @@ class HomeScreen(Screen[None]):
         current = old[highlighted] if highlighted is not None and highlighted < len(old) else None
         self.rows = rows
         if rows[: len(old)] == old:  # the usual case: they all go after the ones shown
-            options.add_options([Option(option_prompt(row)) for row in rows[len(old) :]])
+            options.add_options([Option(self._prompt(row)) for row in rows[len(old) :]])
         elif len(rows) == len(old):  # replaced where they stood
             for i, (was, now) in enumerate(zip(old, rows, strict=True)):
                 if was is not now:
-                    options.replace_option_prompt_at_index(i, option_prompt(now))
+                    options.replace_option_prompt_at_index(i, self._prompt(now))
         else:
-            options.set_options([Option(option_prompt(row)) for row in rows])
+            options.set_options([Option(self._prompt(row)) for row in rows])
             if current is not None:
                 options.highlighted = next(
                     (i for i, r in enumerate(rows) if (r.id, r.path) == (current.id, current.path)),
@@ -220,6 +280,49 @@ class HomeScreen(Screen[None]):
         if options.highlighted is None and rows:
             options.highlighted = 0
         self._show(options.highlighted)
+
+    def _prompt(self, row: RoutineFile) -> Text | Content:
+        return option_prompt(row, row.summary is not None and row.id in self.due)
+
+    # -- due today ----------------------------------------------------------------------------
+
+    def history_opened(self) -> None:
+        """History is open (the app says so once): read what is due today."""
+        self._history_open = True
+        self.read_due()
+
+    def on_screen_resume(self) -> None:
+        # Back from a session, the dose screen or history: what is due may have changed.
+        if self._history_open:
+            self.read_due()
+
+    def read_due(self) -> None:
+        if self.history is None or self.clock is None:
+            return
+        self.run_worker(self._due_worker, thread=True, group="due", exclusive=True)
+
+    def _due_worker(self) -> None:
+        """In a worker thread: the routines due today, then marked on the event loop."""
+        from coach.history.model import HistoryError
+
+        assert self.history is not None and self.clock is not None
+        try:
+            due = due_today(self.history.history(), self.clock.wall().date())
+        except HistoryError:
+            return  # no marks: the history screen says what is wrong with the file
+        with contextlib.suppress(RuntimeError):  # the app closed meanwhile
+            self.app.call_from_thread(self._show_due, due)
+
+    def _show_due(self, due: frozenset[str]) -> None:
+        if due == self.due:
+            return
+        was, self.due = self.due, due
+        options = self.query_one("#routines", OptionList)
+        for i, row in enumerate(self.rows):
+            if row.summary is not None and (row.id in was) != (row.id in due):
+                options.replace_option_prompt_at_index(i, self._prompt(row))
+
+    # -- choosing -----------------------------------------------------------------------------
 
     def _row(self, index: int | None) -> RoutineFile | None:
         if index is None or not 0 <= index < len(self.rows):
@@ -243,6 +346,11 @@ class HomeScreen(Screen[None]):
 
     def action_history(self) -> None:
         self.post_message(self.ShowHistory())
+
+    def action_dose(self) -> None:
+        row = self._row(self.query_one("#routines", OptionList).highlighted)
+        if row is not None and row.entry is not None:  # a broken file's row has no dose
+            self.post_message(self.ShowDose(row.entry))
 
     def _start(self, row: RoutineFile | None) -> None:
         entry = None if row is None else row.entry
