@@ -342,12 +342,21 @@ def test_the_check_ins_are_saved_and_a_wrong_answer_is_asked_again() -> None:
         "Give a whole number from 0 to 10, or press Enter to skip.",
         "Press Enter to begin (q leaves).",
     ]
-    assert run.lines[-4:] == [
+    end = run.lines.index("A note? Type it, or press Enter to skip.") + 1
+    assert run.lines[end - 4 : end] == [
         f"Pain now, 0–10? {SKIP}",
         f"Effort, 0–10? {SKIP}",
         "Give a whole number from 0 to 10, or press Enter to skip.",
         "A note? Type it, or press Enter to skip.",
     ]
+    # Pain after 2 above pain before: a step back is asked; input has closed, so it waits.
+    assert run.lines[end:] == [
+        "Your next step:",
+        "Clamshell: pain after 5, 2 above pain before (3).",
+        "Clamshell: Next time: 1 rep? y / n / e (Enter: no change now)",
+        "Clamshell: left for later (no change now).",
+    ]
+    assert run.store.dose_changes() == []
     session, _ = only_session(run.store)
     assert session.pain_before == 3  # type: ignore[attr-defined]
     assert session.pain_after == 5  # type: ignore[attr-defined]
