@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
@@ -244,3 +245,15 @@ async def test_a_routine_with_nothing_to_say_goes_straight_home(clock: FakeClock
         await pilot.press("1", "escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
+
+
+def test_snapshot(snap_compare: Any, tmp_path: Path) -> None:
+    clock = FakeClock()
+    entry = step_entry(tmp_path)
+    app = make_app(clock=clock, beeper=NullBeeper(), routine=entry, store=seeded(entry, clock))
+
+    async def asked(pilot: Pilot[int]) -> None:
+        await whole_session(pilot, clock)
+        await check_in(pilot, "1")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=asked)

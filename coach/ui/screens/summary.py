@@ -142,6 +142,7 @@ class SummaryScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "close", "Save and close"),
         Binding("escape", "leave", "Close"),
+        Binding("escape", "back", "Back to the question"),
         Binding("y", "answer('yes')", "Yes"),
         Binding("n", "answer('no')", "No"),
         Binding("e", "edit", "Edit"),
@@ -238,10 +239,13 @@ class SummaryScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("answer", "edit"):
             return self.phase == "answering" and not isinstance(self.focused, Input)
-        if action == "close":  # Esc saves the check-in, leaves an edit, or closes
-            return self.phase == "check-in" or self.has_class("-editing")
-        if action == "leave":
-            return not (self.phase == "check-in" or self.has_class("-editing"))
+        editing = self.has_class("-editing")
+        if action == "close":  # Esc saves the check-in,
+            return self.phase == "check-in" and not editing
+        if action == "back":  # leaves the values typed,
+            return editing
+        if action == "leave":  # or closes the screen
+            return self.phase != "check-in" and not editing
         return True
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -315,6 +319,9 @@ class SummaryScreen(Screen[None]):
 
     def action_leave(self) -> None:
         self.leave()
+
+    def action_back(self) -> None:
+        self.end_edit()
 
     def leave(self) -> None:
         """Close the screen, once the answers given are written."""
@@ -408,7 +415,7 @@ class SummaryScreen(Screen[None]):
         box.value = values_text(proposal)
         box.cursor_position = len(box.value)
         self.query_one("#dose-error", Static).update(
-            Text(f"{HOW_TO_EDIT} · Enter keeps them · Esc: back", style="dim")
+            Text(f"{HOW_TO_EDIT} · Enter keeps them", style="dim")
         )
         self.query_one("#summary-hint", Static).update("")
         box.focus()
