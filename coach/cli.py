@@ -7,7 +7,7 @@ import argparse
 import gc
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -69,6 +69,32 @@ def _common() -> Parser:
         help="no spoken coaching (--voice off)",
     )
     return common
+
+
+def _count(low: int, high: int) -> Callable[[str], int]:
+    def whole(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is outside {low}-{high}")
+        return value
+
+    return whole
+
+
+def _seconds(high: float) -> Callable[[str], float]:
+    def seconds(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+        if not 0 <= value <= high or value != value:
+            raise argparse.ArgumentTypeError(f"{text} is outside 0-{high:g} seconds")
+        return value
+
+    return seconds
 
 
 def _voice_value(value: str) -> str:
@@ -133,6 +159,40 @@ def build_parser() -> Parser:
         "--tui", action="store_true", help="open the history screen of the full-screen coach"
     )
 
+    dose = sub.add_parser(
+        "dose",
+        parents=[common],
+        help="your own dose of a routine's exercises: show it, set it, or go back to the file's",
+    )
+    dose.add_argument("routine", metavar="ROUTINE", help="a routine id from coach list")
+    dose.add_argument("exercise", metavar="EXERCISE", nargs="?", help="the exercise's name")
+    dose.add_argument("--sets", type=_count(1, 20), help="sets (1-20)")
+    dose.add_argument("--reps", type=_count(1, 100), help="reps a set, per side (1-100)")
+    dose.add_argument("--hold", type=_seconds(600), metavar="SECONDS", help="each hold (0-600)")
+    dose.add_argument("--rest", type=_seconds(600), metavar="SECONDS", help="between sets")
+    dose.add_argument("--relax", type=_seconds(600), metavar="SECONDS", help="between reps")
+    dose.add_argument(
+        "--side",
+        choices=("left", "right"),
+        help="for one leg only, the leg that works (sets, reps, hold)",
+    )
+    dose.add_argument(
+        "--reset", action="store_true", help="back to the file's dose (one exercise, or all)"
+    )
+    schedule = sub.add_parser(
+        "schedule", parents=[common], help="the days of the week a routine is planned for"
+    )
+    schedule.add_argument("routine", metavar="ROUTINE", help="a routine id from coach list")
+    schedule.add_argument(
+        "days", metavar="DAY", nargs="*", help="mon tue wed thu fri sat sun, or daily"
+    )
+    schedule.add_argument("--clear", action="store_true", help="drop the routine's weekly plan")
+    sub.add_parser(
+        "today",
+        parents=[common],
+        help="what is due today, this week against your plan, your last pain, any proposal",
+    )
+
     sub.add_parser("schema", parents=[common], help="print the JSON Schema of routine files")
     sub.add_parser("sounds", parents=[common], help="play each sound cue once, with its name")
     sub.add_parser(
@@ -179,7 +239,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "list":
         return cmd_list(data)
     if command == "plan":
-        return cmd_plan(_resolve(args.routine, data), as_json=args.json, every_step=args.steps)
+        return cmd_plan(
+            data, _resolve(args.routine, data), as_json=args.json, every_step=args.steps
+        )
     if command == "validate":
         return cmd_validate(args.files)
     if command == "schema":
@@ -191,6 +253,19 @@ def _dispatch(args: argparse.Namespace) -> int:
         return cmd_sounds()
     if command == "voices":
         return cmd_voices(_voice(args))
+    if command == "today":
+        from coach.programme_cli import cmd_today
+
+        return cmd_today(data)
+    if command in ("dose", "schedule"):
+        from coach.history.model import Dose
+        from coach.programme_cli import cmd_dose, cmd_schedule
+
+        entry = _resolve(args.routine, data)
+        if command == "schedule":
+            return cmd_schedule(data, entry, args.days, args.clear)
+        values = Dose(args.sets, args.reps, args.hold, args.rest, args.relax)
+        return cmd_dose(data, entry, args.exercise, values, args.side, args.reset)
     if command == "history":
         return _history(args, data)
     if command == "run":

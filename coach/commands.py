@@ -25,7 +25,7 @@ class UserError(Exception):
     """A mistake the person can fix; printed as one line, exit status 1."""
 
 
-def _console() -> Console:
+def rich_console() -> Console:
     from rich.console import Console
 
     from coach.output import for_layout
@@ -63,7 +63,7 @@ def cmd_list(data: Path) -> int:
         for item in found
         if item.summary is not None
     ]
-    console = _console()
+    console = rich_console()
     text = table("Routines", columns, rows, console.width)
     if console.is_terminal:
         console.print(text, crop=False)
@@ -119,16 +119,29 @@ def cmd_voices(setting: VoiceSetting) -> int:
     return 0
 
 
-def cmd_plan(entry: RoutineEntry, as_json: bool, every_step: bool) -> int:
-    from coach.plan import build_plan
+def cmd_plan(data: Path, entry: RoutineEntry, as_json: bool, every_step: bool) -> int:
+    """The routine as you will do it: with your own dose when it is in your list (read
+    without creating a history file)."""
+    from coach.history.programme_store import read_programme
+    from coach.plan import PlanTooLong
+    from coach.programme_io import in_list, personal_entry
 
-    plan = build_plan(entry.routine, entry.id)
+    doses = []
+    if in_list(entry, data):
+        programme = read_programme(data)
+        if programme.problem:
+            print(f"coach: your own doses cannot be read: {programme.problem}", file=sys.stderr)
+        doses = programme.doses
+    try:
+        entry, plan, _ = personal_entry(entry, doses)
+    except PlanTooLong as exc:
+        raise UserError(f"{entry.id} with your dose: {exc}") from None
     if as_json:
         print(json.dumps(plan.to_json(), indent=2))
         return 0
     from coach.plan_view import render_plan
 
-    _console().print(render_plan(entry, plan, every_step=every_step))
+    rich_console().print(render_plan(entry, plan, every_step=every_step))
     return 0
 
 
@@ -186,7 +199,7 @@ def cmd_history(data: Path, *, every: bool, export: str | None, output: str | No
         return 0
     from coach.history_view import sessions_table
 
-    console = _console()
+    console = rich_console()
     console.print(sessions_table(sessions, now))
     if total > len(sessions):
         console.print(

@@ -37,6 +37,29 @@ def dosage(ex: Exercise) -> str:
     return " · ".join(parts)
 
 
+def side_notes(plan: Plan, exercise_index: int, ex: Exercise) -> list[str]:
+    """A leg with a dose of its own, in words: 'Left leg: 8 reps · hold 3 s · 2 sets'."""
+    notes = []
+    for leg in ("left", "right"):
+        blocks = [(n, b) for n, b in enumerate(plan.blocks) if b.exercise_index == exercise_index]
+        mine = [b for n, b in blocks if plan.steps[b.start].working_side == leg]
+        if not mine:
+            continue
+        holds = {s.seconds for b in mine for s in plan.steps[b.start : b.end] if s.phase == "hold"}
+        hold = holds.pop() if len(holds) == 1 else ex.hold
+        sets = len({b.set for b in mine})
+        parts = []
+        if mine[0].reps != ex.reps:
+            parts.append(f"{mine[0].reps} rep{'s' if mine[0].reps != 1 else ''}")
+        if (hold or 0) != ex.hold:
+            parts.append(f"hold {seconds_text(hold or 0)} s")
+        if sets != ex.sets:
+            parts.append(f"{sets} set{'s' if sets != 1 else ''}")
+        if parts:
+            notes.append(f"{leg.capitalize()} leg: " + " · ".join(parts))
+    return notes
+
+
 def step_label(step: Step, short: bool = False) -> str:
     """'Set 1/2 · Right leg works · lying on your left side · Forward' for a step, leaving out
     what does not apply; `short` for a small screen ('Set 1/2 · Right leg · Forward')."""
@@ -130,6 +153,8 @@ def render_plan(entry: RoutineEntry, plan: Plan, every_step: bool = False) -> Re
                 (spoken(block_seconds), "dim"),
             )
             parts.append(head)
+            for note in side_notes(plan, i, ex):
+                parts.append(Padding(literal(note, style="bold"), (0, 0, 0, 3)))
             for label, words in (("Why", ex.why), ("To progress", ex.progression)):
                 if words:
                     line = Text.assemble((f"{label}: ", "bold dim"), (words, "dim"))

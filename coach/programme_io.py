@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from coach.history.model import DoseRecord, Store
 from coach.plan import Plan, build_plan
@@ -52,3 +53,9 @@ def session_facts(
 def proposals_after(store: Store, entry: RoutineEntry) -> list[Proposal]:
     """What the rules say after the latest session of `entry`'s routine."""
     return propose(entry.routine, entry.id, store.doses(entry.id), session_facts(store, entry.id))
+
+
+def in_list(entry: RoutineEntry, data_dir: Path) -> bool:
+    """Doses and plans are kept for the routines in the list: the built-in ones and the files
+    in the data folder's routines/ (a file elsewhere, run by its path, has the file's dose)."""
+    return entry.builtin or entry.path.parent == data_dir / "routines"

@@ -63,10 +63,12 @@ def find_offer(
     now: datetime,
     routine: RoutineEntry | None,
     find_routine: Callable[[str], RoutineEntry | None],
+    personal: Callable[[RoutineEntry], tuple[RoutineEntry, Plan]] | None = None,
 ) -> ResumeOffer | None:
     """The session to offer, if one was cut off in the window (of `routine` if given) and its
     routine (found by id with `find_routine` when no routine is given) still has that set and
-    something after it."""
+    something after it. `personal` gives the routine as the person does it (their dose) and
+    its plan, so the offer picks up in the plan the session will run."""
     try:
         record = store.resumable(routine.id if routine else None, offered_since(now))
         detail = store.detail(record.id) if record is not None else None
@@ -78,7 +80,10 @@ def find_offer(
     if entry is None:
         return None
     try:
-        plan = build_plan(entry.routine, entry.id)
+        if personal is not None:
+            entry, plan = personal(entry)
+        else:
+            plan = build_plan(entry.routine, entry.id)
     except PlanTooLong:
         return None
     last = detail.sets[-1]

@@ -77,6 +77,10 @@ class Speaker(Protocol):
         """Get ready off the first cue's path (render the plan's phrases); return at once."""
         ...
 
+    def replan(self, plan: Plan, routine: Routine) -> None:
+        """The plan changed before the start: get its phrases ready instead."""
+        ...
+
     def speak(self, events: Sequence[Event]) -> bool:
         """Say what these events call for; True when the voice has the moment (the beep it
         would cover is then left out)."""
@@ -197,6 +201,18 @@ class SessionRunner:
         self.start_index = start_index
         self.resumed_from = resumed_from
         self.session = Session(self.plan, self.clock, start_index)
+        self._report(Update(moved=True))
+
+    def replan(self, entry: RoutineEntry, plan: Plan) -> None:
+        """Before the start: run `entry` by `plan` instead (the person's own dose, known once
+        history has opened). The start stays where it was, within the new plan."""
+        if self.started or self.finished:
+            return
+        self.entry, self.plan = entry, plan
+        self.start_index = min(self.start_index, len(plan.steps) - 1)
+        self.session = Session(plan, self.clock, self.start_index)
+        if self.speaker is not None and self._prepared:
+            self.speaker.replan(plan, entry.routine)
         self._report(Update(moved=True))
 
     def begin(self, pain_before: int | None = None) -> None:

@@ -113,6 +113,13 @@ class VoiceSpeaker:
         )  # fmt: skip
         thread.start()
 
+    def replan(self, plan: Plan, routine: Routine) -> None:
+        """The plan changed before the start (the person's own dose): its phrases instead,
+        the new ones rendered as `prepare` does."""
+        self._book = None
+        self.rendered.clear()
+        self.prepare(plan, routine)
+
     def speak(self, events: Sequence[Event]) -> bool:
         """Say what these events call for. True when the voice has this moment: a phrase
         started now, or one still sounding covers it (its beep is then left out)."""

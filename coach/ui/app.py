@@ -19,7 +19,8 @@ from coach.clock import Clock, MonotonicClock
 from coach.ui.compat import start_in_theme
 
 if TYPE_CHECKING:
-    from coach.history.model import Store
+    from coach.history.model import DoseRecord, Store
+    from coach.plan import Plan
     from coach.recorder import SessionRecorder
     from coach.resume import Answer, ResumeOffer
     from coach.routine import RoutineEntry
@@ -112,6 +113,7 @@ class CoachApp(App[int]):
         self._store_checked = False
         self.history_problem: str | None = None
         self.runner: SessionRunner | None = None  # the session in progress
+        self._doses: list[DoseRecord] | None = None  # the person's own, once history is open
         self._recorders: list[SessionRecorder] = []  # ended sessions, whose writes may be pending
         self._history_lock = threading.Lock()
         # The theme is in place before the stylesheet is first parsed, without the watcher:
@@ -142,10 +144,30 @@ class CoachApp(App[int]):
     def _open_history(self) -> None:
         """In a worker thread: open the file and look for a session to resume, then carry on
         on the event loop (which never waits on the file: it may be slow, or locked)."""
-        self.history()
+        from coach.history.model import HistoryError
+
+        store = self.history()
+        try:
+            self._doses = store.doses()
+        except HistoryError:
+            self._doses = []  # the file's doses, then: history says why it cannot be used
         offer = None if self.start == "history" else self._resume_offer()
         with contextlib.suppress(RuntimeError):  # the app closed meanwhile
             self.call_from_thread(self._history_ready, offer)
+
+    def personal(self, entry: RoutineEntry) -> tuple[RoutineEntry, Plan | None]:
+        """`entry` as the person does it, with its plan, once their doses are known (history
+        has opened); until then, or for a file outside the list, the routine file's."""
+        from coach.plan import PlanTooLong
+        from coach.programme_io import in_list, personal_entry
+
+        if self._doses is None or not in_list(entry, self.data_dir):
+            return entry, None
+        try:
+            mine, plan, _ = personal_entry(entry, self._doses)
+        except PlanTooLong:
+            return entry, None
+        return mine, plan
 
     def _history_ready(self, offer: ResumeOffer | None) -> None:
         if self.history_problem:
@@ -158,6 +180,11 @@ class CoachApp(App[int]):
         added = self.history().journal_note
         if added:
             self.notify(added, severity="information", timeout=12, markup=False)
+        runner = self.runner
+        if runner is not None and not runner.started:
+            mine, plan = self.personal(runner.entry)
+            if plan is not None:
+                runner.replan(mine, plan)
         if self.runner is not None:
             self.runner.state_changed()  # the session's top line says whether history is saved
         began = self.runner is not None and self.runner.started
@@ -195,8 +222,18 @@ class CoachApp(App[int]):
     def _resume_offer(self) -> ResumeOffer | None:
         from coach.resume import catalog_finder, find_offer
 
+        def personal(entry: RoutineEntry) -> tuple[RoutineEntry, Plan]:
+            mine, plan = self.personal(entry)
+            return mine, plan if plan is not None else build_plan(mine.routine, mine.id)
+
+        from coach.plan import build_plan
+
         return find_offer(
-            self.history(), self.clock.wall(), self.start_routine, catalog_finder(self.data_dir)
+            self.history(),
+            self.clock.wall(),
+            self.start_routine,
+            catalog_finder(self.data_dir),
+            personal,
         )
 
     def _resumed(self, offer: ResumeOffer, said: Answer | None) -> None:
@@ -241,8 +278,10 @@ class CoachApp(App[int]):
         from coach.ui.screens.session import SessionScreen
 
         settle_collector()
+        entry, plan = self.personal(entry)
         self.runner = SessionRunner(
             entry,
+            plan=plan,
             clock=self.clock,
             beeper=self.beeper,
             history=self,

@@ -236,7 +236,8 @@ class SessionScreen(Screen[SessionResult]):
                 self._wake = None
             self.dismiss(update.ended)
             return
-        if update.moved:
+        if update.moved:  # a resume, or the person's own dose, chosen before the start
+            self.entry, self.plan = self.runner.entry, self.runner.plan
             self.query_one("#brief-body", Static).update(self._briefing_text())
         self._update_top()  # the sound or history state may have changed, briefing or not
         if self.runner.started:
