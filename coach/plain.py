@@ -372,7 +372,7 @@ class Narrator:
 
     async def _finish(self, result: SessionResult) -> None:
         """What was done, how long it took, the check-in after, and the next step."""
-        await finish(self.talk, result, self.beeper)
+        await finish(self.talk, result, self.beeper, self.data_dir)
 
     # ------------------------------------------------------------------ what happened
 

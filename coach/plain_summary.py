@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from functools import partial
+from pathlib import Path
 
 from coach.counts import count_sets
 from coach.durations import plural, spoken
@@ -30,7 +31,7 @@ from coach.runner import SessionResult
 from coach.sound import Beeper, PlaysoundBeeper
 
 
-async def finish(talk: Talk, result: SessionResult, beeper: Beeper) -> None:
+async def finish(talk: Talk, result: SessionResult, beeper: Beeper, data_dir: Path) -> None:
     """What was done, how long it took, the check-in after, and the next step."""
     say = talk.say
     say("Well done: routine complete." if result.completed else "Session stopped.")
@@ -54,10 +55,10 @@ async def finish(talk: Talk, result: SessionResult, beeper: Beeper) -> None:
     note = await talk.input.get()
     recorder.check_in(pain_after=pain, effort=effort, note=(note or "").strip() or None)
     if recorder.problem is None:
-        await next_step(talk, result)
+        await next_step(talk, result, data_dir)
 
 
-async def next_step(talk: Talk, result: SessionResult) -> None:
+async def next_step(talk: Talk, result: SessionResult, data_dir: Path) -> None:
     """The rules' proposals after the session just saved, asked one at a time."""
     recorder = result.recorder
     assert recorder is not None
@@ -66,7 +67,9 @@ async def next_step(talk: Talk, result: SessionResult) -> None:
         return
     store = recorder.store
     try:
-        steps = await asyncio.to_thread(next_steps, store, result.entry, recorder.session_id)
+        steps = await asyncio.to_thread(
+            next_steps, store, result.entry, recorder.session_id, data_dir
+        )
     except HistoryError as exc:
         talk.warn(f"could not read your next step: {exc}")
         return

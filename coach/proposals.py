@@ -15,12 +15,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Literal
 
 from coach.history.model import DOSE_FIELDS, SIDE_FIELDS, Dose, DoseChange, Store
 from coach.history_view import dose_words
 from coach.programme import Proposal, accept, check_dose, decline, exercise_keys, propose
-from coach.programme_io import session_facts
+from coach.programme_io import in_list, session_facts
 from coach.routine import Routine, RoutineEntry
 
 SAVE_WAIT = 2.0
@@ -59,9 +60,15 @@ def file_entry(entry: RoutineEntry) -> RoutineEntry:
     return RoutineEntry(entry.id, entry.path, found.routine, entry.builtin)
 
 
-def next_steps(store: Store, entry: RoutineEntry, session_id: int | None) -> NextSteps:
+def next_steps(
+    store: Store, entry: RoutineEntry, session_id: int | None, data_dir: Path | None = None
+) -> NextSteps:
     """What the rules say after session `session_id` of `entry`'s routine; nothing when that
-    session is not the routine's latest finished one in history."""
+    session is not the routine's latest finished one in history, or when the routine is not
+    in the list of `data_dir` (a file run by its path keeps the file's dose, so there is no
+    dose of the person's to change). Without `data_dir` the routine is taken as listed."""
+    if data_dir is not None and not in_list(entry, data_dir):
+        return NextSteps()
     facts = session_facts(store, entry.id)
     if not facts or (session_id is not None and facts[-1].id != session_id):
         return NextSteps()

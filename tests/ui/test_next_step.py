@@ -42,9 +42,11 @@ exercises:
 QUESTION = "Clamshell: Next time: 4 reps? (two sessions at the full dose, pain after at most 2)"
 
 
-def step_entry(tmp_path: Path, reps: int = 2) -> RoutineEntry:
+def step_entry(data_dir: Path, reps: int = 2) -> RoutineEntry:
+    """A routine of the person's list (in the data folder), where their doses are kept."""
     text = STEP.replace("{reps}", str(reps))
-    path = tmp_path / "step.yaml"
+    path = data_dir / "routines" / "step.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
     return RoutineEntry("step", path, parse_routine(text))
 
@@ -83,9 +85,9 @@ async def check_in(pilot: Pilot[int], pain_after: str) -> SummaryScreen:
 
 
 async def test_yes_keeps_the_new_dose_and_the_change_with_its_reason(
-    clock: FakeClock, tmp_path: Path
+    clock: FakeClock, data_dir: Path
 ) -> None:
-    entry = step_entry(tmp_path)
+    entry = step_entry(data_dir)
     store = seeded(entry, clock)
     app = make_app(clock=clock, beeper=NullBeeper(), routine=entry, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -115,8 +117,8 @@ async def test_yes_keeps_the_new_dose_and_the_change_with_its_reason(
     assert app.return_code == 0
 
 
-async def test_no_keeps_the_dose_and_the_answer(clock: FakeClock, tmp_path: Path) -> None:
-    entry = step_entry(tmp_path)
+async def test_no_keeps_the_dose_and_the_answer(clock: FakeClock, data_dir: Path) -> None:
+    entry = step_entry(data_dir)
     store = seeded(entry, clock)
     app = make_app(clock=clock, beeper=NullBeeper(), routine=entry, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -133,9 +135,9 @@ async def test_no_keeps_the_dose_and_the_answer(clock: FakeClock, tmp_path: Path
 
 
 async def test_edit_refuses_a_value_out_of_range_in_one_line_then_keeps_one_that_fits(
-    clock: FakeClock, tmp_path: Path
+    clock: FakeClock, data_dir: Path
 ) -> None:
-    entry = step_entry(tmp_path)
+    entry = step_entry(data_dir)
     store = seeded(entry, clock)
     app = make_app(clock=clock, beeper=NullBeeper(), routine=entry, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -168,8 +170,8 @@ async def test_edit_refuses_a_value_out_of_range_in_one_line_then_keeps_one_that
     assert change.after.reps == 3 and change.reason.startswith("edited: ")
 
 
-async def test_enter_and_esc_leave_the_proposal_waiting(clock: FakeClock, tmp_path: Path) -> None:
-    entry = step_entry(tmp_path)
+async def test_enter_and_esc_leave_the_proposal_waiting(clock: FakeClock, data_dir: Path) -> None:
+    entry = step_entry(data_dir)
     for keys in (("enter",), ("escape",)):
         store = seeded(entry, clock)
         app = make_app(clock=clock, beeper=NullBeeper(), routine=entry, store=store)
@@ -182,9 +184,9 @@ async def test_enter_and_esc_leave_the_proposal_waiting(clock: FakeClock, tmp_pa
 
 
 async def test_a_step_back_shows_the_routines_safety_advice(
-    clock: FakeClock, tmp_path: Path
+    clock: FakeClock, data_dir: Path
 ) -> None:
-    entry = step_entry(tmp_path)
+    entry = step_entry(data_dir)
     store = seeded(entry, clock)
     app = make_app(clock=clock, beeper=NullBeeper(), routine=entry, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -199,9 +201,9 @@ async def test_a_step_back_shows_the_routines_safety_advice(
 
 
 async def test_no_pain_entered_says_why_there_is_no_proposal(
-    clock: FakeClock, tmp_path: Path
+    clock: FakeClock, data_dir: Path
 ) -> None:
-    entry = step_entry(tmp_path)
+    entry = step_entry(data_dir)
     store = seeded(entry, clock)
     app = make_app(clock=clock, beeper=NullBeeper(), routine=entry, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -218,8 +220,8 @@ async def test_no_pain_entered_says_why_there_is_no_proposal(
     assert app.return_code == 0
 
 
-async def test_the_top_of_the_rule_says_what_comes_next(clock: FakeClock, tmp_path: Path) -> None:
-    entry = step_entry(tmp_path, reps=6)  # the rule's up_to
+async def test_the_top_of_the_rule_says_what_comes_next(clock: FakeClock, data_dir: Path) -> None:
+    entry = step_entry(data_dir, reps=6)  # the rule's up_to
     store = seeded(entry, clock)
     app = make_app(clock=clock, beeper=NullBeeper(), routine=entry, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -247,9 +249,9 @@ async def test_a_routine_with_nothing_to_say_goes_straight_home(clock: FakeClock
         assert isinstance(app.screen, HomeScreen)
 
 
-def test_snapshot(snap_compare: Any, tmp_path: Path) -> None:
+def test_snapshot(snap_compare: Any, data_dir: Path) -> None:
     clock = FakeClock()
-    entry = step_entry(tmp_path)
+    entry = step_entry(data_dir)
     app = make_app(clock=clock, beeper=NullBeeper(), routine=entry, store=seeded(entry, clock))
 
     async def asked(pilot: Pilot[int]) -> None:
@@ -257,3 +259,20 @@ def test_snapshot(snap_compare: Any, tmp_path: Path) -> None:
         await check_in(pilot, "1")
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=asked)
+
+
+async def test_a_file_run_by_its_path_keeps_its_own_dose_and_asks_nothing(
+    clock: FakeClock, tmp_path: Path
+) -> None:
+    path = tmp_path / "elsewhere" / "step.yaml"
+    path.parent.mkdir()
+    path.write_text(STEP.replace("{reps}", "2"))
+    entry = RoutineEntry("step", path, parse_routine(path.read_text()))
+    store = seeded(entry, clock)
+    app = make_app(clock=clock, beeper=NullBeeper(), routine=entry, store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await whole_session(pilot, clock)
+        await pilot.press("1", "escape")
+        await settle(pilot)
+    assert app.return_code == 0  # the summary closed at once: nothing to ask
+    assert store.dose_changes() == []

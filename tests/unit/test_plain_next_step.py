@@ -4,11 +4,13 @@ nothing changes in history without a yes."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from coach.history.model import Dose, DoseRecord
 from coach.history.sqlite import MemoryStore
 from coach.programme import waiting
 from coach.proposals import next_steps
+from coach.routine import RoutineEntry
 from coach.testing import FakeClock, full_session
 
 from .test_plain import Narration, entry_of, narrate
@@ -34,15 +36,22 @@ WHY = "Clamshell: two sessions at the full dose, pain after at most 2."
 NOTE = "A note? Type it, or press Enter to skip."
 
 
+def listed() -> RoutineEntry:
+    """STEP as a routine of the person's list (the data folder's routines/, where `narrate`
+    says the data folder is), so their doses are kept for it."""
+    entry = entry_of(STEP)
+    return RoutineEntry(entry.id, Path("unused/routines/tiny.yaml"), entry.routine)
+
+
 def after_the_session(*answers: str, pain_after: str = "1", close: bool = True) -> Narration:
     """Yesterday's session at the full dose, then today's: pain 1 before, `pain_after` after,
     no effort, no note, then `answers` to the next step."""
     clock = FakeClock()
     store = MemoryStore()
-    full_session(store, entry_of(STEP), clock.wall() - timedelta(days=1))
+    full_session(store, listed(), clock.wall() - timedelta(days=1))
     script = [(0, "1"), (0, ""), (60, pain_after), (60, ""), (60, "")]
     script += [(60, line) for line in answers]
-    return narrate(STEP, script, store=store, clock=clock, close=close)
+    return narrate(STEP, script, store=store, clock=clock, close=close, entry=listed())
 
 
 def the_end(run: Narration) -> list[str]:
@@ -111,7 +120,7 @@ def test_enter_or_closed_input_leaves_the_proposal_waiting() -> None:
         assert run.store.doses("tiny") == [] and run.store.dose_changes() == []
         # still waiting: the rules propose it again, and no answer is kept since the session
         (latest,) = run.store.recent(limit=1)
-        steps = next_steps(run.store, entry_of(STEP), latest.id)
+        steps = next_steps(run.store, listed(), latest.id)
         assert latest.ended_at is not None
         assert waiting(steps.questions, run.store.dose_changes(), latest.ended_at)
 
@@ -131,3 +140,10 @@ def test_no_pain_entered_says_why_there_is_no_proposal() -> None:
     run = after_the_session(pain_after="")
     assert the_end(run) == ["Your next step:", "No proposal: no pain after entered"]
     assert run.store.dose_changes() == []
+
+
+def test_a_second_session_runs_the_dose_said_yes_to() -> None:
+    run = after_the_session("y")
+    script = [(0, "1"), (0, "")]
+    again = narrate(STEP, script, store=run.store, clock=run.clock, entry=listed())
+    assert "4 reps, each side · hold 2 s" in again.lines

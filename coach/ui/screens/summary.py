@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from datetime import datetime
+from pathlib import Path
 from typing import Literal
 
 from rich.table import Table
@@ -148,9 +149,10 @@ class SummaryScreen(Screen[None]):
         Binding("e", "edit", "Edit"),
     ]
 
-    def __init__(self, result: SessionResult) -> None:
+    def __init__(self, result: SessionResult, data_dir: Path | None = None) -> None:
         super().__init__()
         self.result = result
+        self.data_dir = data_dir  # where the list's own routines are (their doses are kept)
         recorder = result.recorder
         self.checking_in = recorder is not None and recorder.began
         self._done = False  # saved and closing; not `_closed`, which Textual uses
@@ -346,7 +348,9 @@ class SummaryScreen(Screen[None]):
             found = "History is busy: `coach today` shows your next step once it is saved."
         else:
             try:
-                found = next_steps(recorder.store, self.result.entry, recorder.session_id)
+                found = next_steps(
+                    recorder.store, self.result.entry, recorder.session_id, self.data_dir
+                )
             except HistoryError as exc:
                 found = f"Could not read your next step: {exc}"
         with contextlib.suppress(RuntimeError):  # the app closed meanwhile
