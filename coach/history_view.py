@@ -9,7 +9,7 @@ from datetime import datetime
 from rich.console import JustifyMethod
 from rich.table import Table
 
-from coach.history.model import SessionSummary
+from coach.history.model import DOSE_FIELDS, Dose, DoseChange, SessionSummary
 from coach.literal import literal
 
 MISSING = "–"
@@ -99,3 +99,46 @@ def sessions_table(sessions: Sequence[SessionSummary], now: datetime) -> Table:
         cells[-1].stylize(row_style(item))
         table.add_row(*cells)
     return table
+
+
+# ------------------------------------------------------------------ dose changes
+
+
+def day_text(moment: datetime, now: datetime) -> str:
+    """'Mon 2 Mar' in local time; '2 Mar 2025' in another year than `now`'s."""
+    local = moment.astimezone()
+    if local.year != now.year:
+        return f"{local.day} {local:%b %Y}"
+    return f"{local:%a} {local.day} {local:%b}"
+
+
+def value_words(name: str, value: float | None) -> str:
+    """One value of a dose as it is said: '12 reps', '1 set', '7 s hold', '30 s rest'."""
+    if value is None:
+        return f"{MISSING} {name}"
+    if name in ("hold", "rest", "relax"):
+        return f"{value:g} s {name}"
+    return f"{value:g} {name[:-1] if value == 1 else name}"
+
+
+def dose_words(dose: Dose, names: Sequence[str] = DOSE_FIELDS) -> str:
+    """The values of `dose` among `names` that it has: '3 sets, 12 reps'."""
+    return ", ".join(
+        value_words(n, getattr(dose, n)) for n in names if getattr(dose, n) is not None
+    )
+
+
+def change_words(before: Dose, after: Dose) -> str:
+    """What changed: '10 → 12 reps', '2 → 3 sets, 5 → 7 s hold'; 'no change' when nothing did."""
+    words = []
+    for name in DOSE_FIELDS:
+        old, new = getattr(before, name), getattr(after, name)
+        if old != new:
+            number = MISSING if old is None else f"{old:g}"
+            words.append(f"{number} → {value_words(name, new)}")
+    return ", ".join(words) or "no change"
+
+
+def change_label(change: DoseChange) -> str:
+    """The exercise a change is about, and its side when it is one side's: 'Clamshell (left)'."""
+    return change.exercise + (f" ({change.side})" if change.side else "")

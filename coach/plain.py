@@ -11,7 +11,8 @@ self-paced reps at the exercise's tempo. The check-ins and the resume offer are 
 an empty line or closed input answers with the safe default.
 
 It is one more front end of `SessionRunner`, kept in time by `drive`: the same engine, cues,
-history, resume offer and signal endings as the full screen.
+history, resume offer and signal endings as the full screen. Its end (coach.plain_summary)
+asks the check-in and the next step the rules propose for the dose.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from pathlib import Path
 from typing import IO, Literal
 
 from coach.clock import Clock
-from coach.counts import count_sets
 from coach.durations import plural, spoken
 from coach.exits import (
     EXIT_SECONDS,
@@ -32,6 +32,7 @@ from coach.exits import (
     exit_status,
 )
 from coach.history.model import DoseRecord, FixedHistory, HistoryError, Store
+from coach.plain_summary import finish
 from coach.plain_talk import Leaving, Talk
 from coach.plain_text import ENTER_WHEN_DONE, event_lines
 from coach.plan import Plan, PlanTooLong, Step
@@ -42,7 +43,6 @@ from coach.resume import (
     find_offer,
     resuming_at,
     seconds_left,
-    sets_left,
 )
 from coach.routine import RoutineEntry
 from coach.runner import SessionResult, SessionRunner, Speaker, Update, drive
@@ -371,33 +371,8 @@ class Narrator:
         self._counting = loop.call_later(max(0.0, due - self.clock.now()), count)
 
     async def _finish(self, result: SessionResult) -> None:
-        """What was done, how long it took, and the check-in after."""
-        self._say("Well done: routine complete." if result.completed else "Session stopped.")
-        counts = count_sets(result.records, sets_left(result.plan, result.start_index))
-        done = sum(count.done for count in counts)
-        planned = sum(count.planned for count in counts)
-        planned_time = spoken(seconds_left(result.plan, result.start_index))
-        self._say(
-            f"{done} of {plural(planned, 'set')} done · {spoken(result.elapsed)} "
-            f"(planned {planned_time})"
-        )
-        for count in counts:
-            name = result.plan.exercise_names[count.exercise_index]
-            self._say(f"{name}: sets {count.sets_text()} · reps {count.reps_text()}")
-        recorder = result.recorder
-        if isinstance(self.beeper, PlaysoundBeeper):  # the last cue plays out before it closes
-            await asyncio.to_thread(self.beeper.wait)
-        if recorder is None or not recorder.began or not (result.records or result.completed):
-            return
-        pain = await self.talk.ask_scale("Pain now, 0–10?")
-        effort = await self.talk.ask_scale("Effort, 0–10?")
-        self._say("A note? Type it, or press Enter to skip.")
-        note = await self.input.get()
-        recorder.check_in(
-            pain_after=pain,
-            effort=effort,
-            note=(note or "").strip() or None,
-        )
+        """What was done, how long it took, the check-in after, and the next step."""
+        await finish(self.talk, result, self.beeper, self.data_dir)
 
     # ------------------------------------------------------------------ what happened
 

@@ -1,9 +1,11 @@
 """The plain narration's two streams: lines out (flushed, control characters shown escaped)
-and lines in, with the questions it asks (a check-in from 0 to 10, the resume offer).
+and lines in, with the questions it asks (a check-in from 0 to 10, the resume offer, a
+proposed dose and values in its place).
 
 Every question has a safe default that an empty line or closed input gives: a check-in is
-skipped, and a resume offer is answered "not now". A wrong answer is asked once more, then the
-default is taken, so nothing waits for an answer that cannot come.
+skipped, a resume offer is answered "not now", and a proposed dose is left for later (nothing
+changes). A wrong answer is asked once more, then the default is taken, so nothing waits for
+an answer that cannot come.
 """
 
 from __future__ import annotations
@@ -12,13 +14,25 @@ import asyncio
 import contextlib
 import os
 from collections.abc import Callable
-from typing import IO
+from typing import IO, Literal, TypeVar
 
 from coach.line_input import LineInput
 from coach.literal import shown
 from coach.resume import Answer, ResumeOffer, offer_lines
 
 SKIP = "Type a number, or press Enter to skip."
+YES_NO_EDIT = "y / n / e (Enter: no change now)"
+
+Said = Literal["yes", "no", "edit"]
+_SAID: dict[str, Said] = {
+    "y": "yes",
+    "yes": "yes",
+    "n": "no",
+    "no": "no",
+    "e": "edit",
+    "edit": "edit",
+}
+_T = TypeVar("_T")
 
 
 class Leaving(Exception):
@@ -88,6 +102,36 @@ class Talk:
             if attempt == 0:
                 self.say("Type r, s, or press Enter.")
         return Answer.NOT_NOW
+
+    async def ask_yes_no_edit(self, question: str) -> Said | None:
+        """y, n or e to `question`; None for an empty line, closed input, or a second answer
+        that is none of them."""
+        self.say(f"{question} {YES_NO_EDIT}")
+        for attempt in range(2):
+            line = await self.input.get()
+            text = "" if line is None else line.strip().lower()
+            if not text:
+                return None
+            if text in _SAID:
+                return _SAID[text]
+            if attempt == 0:
+                self.say("Type y (yes), n (no) or e (other values), or press Enter: no change now.")
+        return None
+
+    async def ask_text(self, question: str, read: Callable[[str], _T]) -> _T | None:
+        """A line that `read` takes (it raises ValueError, in one line, for one it does not);
+        None for an empty line, closed input, or a second line it does not take."""
+        self.say(question)
+        for attempt in range(2):
+            line = await self.input.get()
+            text = "" if line is None else line.strip()
+            if not text:
+                return None
+            try:
+                return read(text)
+            except ValueError as exc:
+                self.say(f"{exc}." if attempt == 0 else f"{exc}: no change now.")
+        return None
 
     def _output_gone(self) -> None:
         """Nobody reads any more: what is left unwritten goes nowhere (so the end of the

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 from unittest import mock
 
-from coach.history.model import SessionRecord, SetRecord
+from coach.history.model import DoseRecord, SessionRecord, SetRecord, Store
+from coach.routine import RoutineEntry
 from coach.sound import NoticeOnce, check_cue
 from coach.voice import Engine, VoiceSetting, choose_engine
 
@@ -242,6 +243,53 @@ def sample_sessions(
             dismissed=False,
         )
         yield session, sets
+
+
+def full_session(
+    store: Store,
+    entry: RoutineEntry,
+    started_at: datetime,
+    *,
+    pain_before: int | None = 1,
+    pain_after: int | None = 1,
+    doses: Sequence[DoseRecord] = (),
+) -> int:
+    """Write a finished session of `entry` done at the full dose (with the person's `doses`):
+    every set of the plan done as planned, as the programme's rules read one; its id."""
+    from coach.counts import sets_planned
+    from coach.programme_io import personal_entry
+    from coach.sides import working_side
+
+    mine, plan, _ = personal_entry(entry, doses)
+    session_id = store.start_session(
+        entry.id,
+        entry.routine.title,
+        started_at,
+        planned_sets=sets_planned(plan.blocks),
+        pain_before=pain_before,
+    )
+    for n, block in enumerate(plan.blocks, 1):
+        ex = mine.routine.exercises[block.exercise_index]
+        store.record_set(
+            session_id,
+            SetRecord(
+                block.exercise_index,
+                ex.name,
+                block.set,
+                started_at + timedelta(minutes=n),
+                side=block.side,
+                direction=block.direction,
+                reps=block.reps,
+                holds=block.holds,
+                side_is=ex.side_is if block.side else None,
+                working_side=working_side(block.side, ex.side_is),
+                target_reps=block.reps,
+                target_hold=ex.hold,
+            ),
+        )
+    ended = started_at + timedelta(minutes=len(plan.blocks) + 1)
+    store.finish_session(session_id, ended, "completed", pain_after=pain_after)
+    return session_id
 
 
 @contextmanager

@@ -311,7 +311,7 @@ class CoachApp(App[int]):
         if result is None or (not result.records and not result.completed):
             self._back_home()
             return
-        self.push_screen(SummaryScreen(result), lambda _: self._back_home())
+        self.push_screen(SummaryScreen(result, self.data_dir), lambda _: self._back_home())
 
     def _back_home(self) -> None:
         if self.start_routine is not None:

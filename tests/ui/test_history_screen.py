@@ -14,7 +14,7 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
-from coach.history.model import SetRecord
+from coach.history.model import Dose, DoseChange, DoseRecord, Schedule, SetRecord
 from coach.history.sqlite import MemoryStore
 from coach.sound import NullBeeper
 from coach.testing import FakeClock, sample_sessions
@@ -294,3 +294,83 @@ def test_snapshot_detail(snap_compare: Any) -> None:
         await settle(pilot)
 
     assert snap_compare(history_app(seeded()), terminal_size=(80, 24), run_before=open_the_first)
+
+
+def with_programme(store: MemoryStore) -> MemoryStore:
+    """`seeded`, with a weekly plan and three changes of dose."""
+    back, basics = "hip-strength-for-low-back-pain", "home-hip-basics"
+    store.set_schedule(Schedule(back, (0, 2, 4)), back)  # Monday, Wednesday, Friday
+    store.set_schedule(Schedule(basics, (5, 6)), basics)  # the weekend
+    for at, exercise, side, before, after, reason in (
+        (on(2, 21, 9), "Bridge", None, Dose(reps=10), Dose(reps=12), "set with coach dose"),
+        (
+            on(2, 28, 10),
+            "Clamshell",
+            "left",
+            Dose(reps=10),
+            Dose(reps=12),
+            "step up: two sessions at the full dose, pain after at most 2",
+        ),
+        (
+            on(3, 2, 8),
+            "Clamshell [b]#2[/b]",
+            None,
+            Dose(reps=12, hold=5),
+            Dose(reps=12, hold=5),
+            "kept the dose, no to step up: two sessions at the full dose, pain after at most 2",
+        ),
+    ):
+        record = DoseRecord(back, exercise, side, after if after != before else Dose())
+        store.set_dose(record, DoseChange(at, back, exercise, side, before, after, reason))
+    return store
+
+
+async def test_p_shows_each_week_against_the_plan_and_the_dose_changes_newest_first() -> None:
+    app = history_app(with_programme(seeded()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        assert not screen.query_one("#programme").display
+        await pilot.press("p")
+        assert screen.query_one("#programme").display
+        assert not screen.query_one("#sessions").display
+        assert not screen.query_one("#history-charts").display  # the programme has the room
+        text = text_of(screen.query_one("#programme-body", Static))
+        lines = [line.rstrip() for line in text.splitlines()]
+        assert lines[:4] == [
+            "Weekly plan",
+            "W10  ●  1 of 5 planned days (this week)",
+            "W09  ●●○○○  2 of 5 planned days",
+            "W08  ○○○○○  0 of 5 planned days, 1 more unplanned",
+        ]
+        changes = lines[lines.index("Dose changes, newest first") + 1 :]
+        assert changes[0].split() == ["Date", "Exercise", "Change", "Why"]
+        assert changes[1].startswith("Mon 2 Mar   Clamshell [b]#2[/b]")  # as written
+        assert "no change" in changes[1] and "kept the dose, no to step" in changes[1]
+        assert "Clamshell (left)" in text and "10 → 12 reps" in text
+        assert text.index("Clamshell (left)") < text.index("Bridge")  # newest first
+        await pilot.press("p")
+        assert screen.query_one("#sessions").display and not screen.query_one("#programme").display
+        assert screen.query_one("#history-charts").display
+
+
+async def test_with_no_plan_and_no_changes_the_programme_says_how_to_have_them() -> None:
+    app = history_app(seeded())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        text = text_of(app.screen.query_one("#programme-body", Static))
+        assert "No weekly plan yet: `coach schedule ROUTINE mon wed fri` makes one." in text
+        assert "None yet: your dose changes when you say yes" in text
+
+
+def test_snapshot_programme(snap_compare: Any) -> None:
+    async def show_it(pilot: Pilot[int]) -> None:
+        await settle(pilot)
+        await pilot.press("p")
+        await pilot.pause()
+
+    assert snap_compare(
+        history_app(with_programme(seeded())), terminal_size=(80, 24), run_before=show_it
+    )

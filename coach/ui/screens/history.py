@@ -1,20 +1,26 @@
-"""History: streak and week, 12 weeks of days, pain and minutes trends, and the sessions.
+"""History: streak and week, 12 weeks of days, pain and minutes trends, and the sessions;
+`p` shows the programme in their place: each week against the weekly plan, and every change
+of a dose with its date and reason.
 
 The screen asks the store only for what it shows: counts, one calendar, 30 trend points and
-the latest 100 sessions; the next 100 load when the cursor reaches the last row.
+the latest 100 sessions; the next 100 load when the cursor reaches the last row. The weeks are
+read only when there is a plan, from the latest sessions the rules look at.
 """
 
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
@@ -22,7 +28,9 @@ from textual.widgets import DataTable, Static
 from coach.clock import Clock
 from coach.durations import plural
 from coach.history.model import (
+    DoseChange,
     HistoryAccess,
+    Schedule,
     SessionSummary,
     Store,
     TrendPoint,
@@ -30,6 +38,9 @@ from coach.history.model import (
 )
 from coach.history_view import (
     LIST_COLUMNS,
+    change_label,
+    change_words,
+    day_text,
     row_style,
 )
 from coach.literal import literal, shown
@@ -38,10 +49,11 @@ from coach.ui.widgets.footer import KeyFooter
 from coach.ui.widgets.trendline import TrendLine
 
 if TYPE_CHECKING:
-    pass
+    from coach.weekly import WeekAdherence
 
 
 PAGE = 100
+CHANGES = 100  # the latest dose changes shown
 TREND_POINTS = 30
 WEEKS = 12
 SHORT = 22  # fewer rows than this: the charts make way for the sessions
@@ -66,6 +78,9 @@ class HistoryRead:
     calendar: dict[date, int]
     trend: list[TrendPoint]
     sessions: list[SessionSummary]
+    changes: list[DoseChange] = field(default_factory=list)  # newest first
+    planned: bool = False  # there is a weekly plan
+    weeks: tuple[WeekAdherence, ...] = ()  # newest first
 
 
 def read_history(store: Store, now: datetime) -> HistoryRead:
@@ -73,8 +88,12 @@ def read_history(store: Store, now: datetime) -> HistoryRead:
     today = now.date()
     total = store.count()
     unreadable = store.unreadable()
+    changes = store.dose_changes()[-CHANGES:][::-1]
+    schedules = store.schedules()
     if not total:
-        return HistoryRead(now, 0, unreadable, store.read_only, 0, 0, {}, [], [])
+        return HistoryRead(
+            now, 0, unreadable, store.read_only, 0, 0, {}, [], [], changes, bool(schedules)
+        )
     return HistoryRead(
         now=now,
         total=total,
@@ -85,7 +104,91 @@ def read_history(store: Store, now: datetime) -> HistoryRead:
         calendar=store.calendar(today, weeks=WEEKS),
         trend=store.trend(TREND_POINTS),
         sessions=store.recent(limit=PAGE),
+        changes=changes,
+        planned=bool(schedules),
+        weeks=read_weeks(store, schedules, today, total) if schedules else (),
     )
+
+
+def read_weeks(
+    store: Store, schedules: Sequence[Schedule], today: date, total: int
+) -> tuple[WeekAdherence, ...]:
+    """Each week against the plan, newest first, from the sessions the rules look at: a week
+    older than those sessions reach is left out rather than shown short."""
+    from coach.programme import week
+    from coach.programme_io import FACTS_LIMIT, session_facts
+
+    facts = session_facts(store)
+    weeks = week(schedules, facts, today, weeks=WEEKS).weeks
+    if total > FACTS_LIMIT and facts:
+        oldest = min(f.day for f in facts)
+        weeks = tuple(w for w in weeks if w.monday > oldest) or weeks[:1]
+    return weeks
+
+
+def weeks_text(weeks: Sequence[WeekAdherence], today: date) -> Text:
+    """'W10  ●●○  2 of 3 planned days', a line a week, newest first."""
+    text = Text()
+    for adherence in weeks:
+        current = adherence.monday <= today < adherence.monday + timedelta(days=7)
+        label = f"W{adherence.monday.isocalendar()[1]:02d}"
+        text.append(f"{label}  ", style="bold")
+        missed = (adherence.planned_so_far if current else adherence.planned) - adherence.kept
+        text.append("●" * adherence.kept, style="green")
+        text.append("○" * max(0, missed), style="dim")
+        if adherence.kept or missed:
+            text.append("  ")
+        text.append(f"{adherence.kept} of {plural(adherence.planned, 'planned day')}")
+        if current:
+            text.append(" (this week)", style="dim")
+        if adherence.extra:
+            text.append(f", {adherence.extra} more unplanned", style="dim")
+        text.append("\n")
+    text.rstrip()
+    return text
+
+
+def changes_table(changes: Sequence[DoseChange], now: datetime) -> Table:
+    """The changes of dose, as given (newest first): date, exercise, before → after, why."""
+    table = Table(box=None, expand=True, header_style="bold", pad_edge=False)
+    table.add_column("Date", no_wrap=True, width=10)
+    table.add_column("Exercise", ratio=3)
+    table.add_column("Change", ratio=2)
+    table.add_column("Why", ratio=4)
+    several = len({c.routine_id for c in changes}) > 1
+    for change in changes:
+        exercise = literal(change_label(change))
+        if several:
+            exercise = Text.assemble((shown(change.routine_id) + " · ", "dim"), exercise)
+        table.add_row(
+            day_text(change.at, now),
+            exercise,
+            literal(change_words(change.before, change.after)),
+            literal(change.reason),
+        )
+    return table
+
+
+def programme_text(found: HistoryRead) -> Group:
+    """The plan's weeks and the changes of dose, or what to do to have them."""
+    today = found.now.date()
+    parts: list[RenderableType] = [Text("Weekly plan", style="bold")]
+    if not found.planned:
+        parts.append(Text("No weekly plan yet: `coach schedule ROUTINE mon wed fri` makes one."))
+    elif found.weeks:
+        parts.append(weeks_text(found.weeks, today))
+    else:
+        parts.append(Text("No sessions yet to hold against it."))
+    parts.append(Text("\nDose changes, newest first", style="bold"))
+    if found.changes:
+        parts.append(changes_table(found.changes, found.now))
+    else:
+        parts.append(
+            Text(
+                "None yet: your dose changes when you say yes to a next step, or with `coach dose`."
+            )
+        )
+    return Group(*parts)
 
 
 def stats_line(streak: int, this_week: int, total: int) -> Text:
@@ -105,6 +208,8 @@ class HistoryScreen(Screen[None]):
     BINDINGS = [
         Binding("escape,q", "close", "Back"),
         Binding("enter", "open", "Details", priority=True),
+        Binding("p", "programme", "Plan and doses"),
+        Binding("p", "sessions", "Sessions"),
         Binding("home", "first", "First", show=False, priority=True),
         Binding("end", "last", "Last", show=False, priority=True),
     ]
@@ -132,6 +237,8 @@ class HistoryScreen(Screen[None]):
                     "Minutes", show_value=lambda value: f"{round(value)} min", id="trend-minutes"
                 )
         yield DataTable(id="sessions", cursor_type="row")
+        with VerticalScroll(id="programme"):
+            yield Static(id="programme-body")
         yield Static(EMPTY, id="history-empty")
         yield KeyFooter()
 
@@ -139,6 +246,8 @@ class HistoryScreen(Screen[None]):
         self.query_one("#calendar-box").border_title = f"Last {WEEKS} weeks"
         self.query_one("#trend-box").border_subtitle = "pain 0–10"
         self.query_one("#sessions").border_title = "Sessions"
+        self.query_one("#programme").border_title = "Your programme"
+        self.query_one("#programme").border_subtitle = "p: back to the sessions"
         # Read in a worker thread: the event loop never waits on the file (it may be locked).
         self.run_worker(self._read, thread=True, group="history-read", exit_on_error=False)
 
@@ -160,6 +269,7 @@ class HistoryScreen(Screen[None]):
             return
         self.now = found.now
         today = found.now.date()
+        self.query_one("#programme-body", Static).update(programme_text(found))
         self.total = found.total
         unreadable = found.unreadable  # rows left out, and left as they are in the file
         if not self.total:
@@ -280,7 +390,26 @@ class HistoryScreen(Screen[None]):
             self.open(int(event.row_key.value))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return bool(self.sessions) if action in ("open", "first", "last") else True
+        showing = self.has_class("-programme")
+        if action == "programme":
+            return not showing
+        if action == "sessions":
+            return showing
+        if action in ("open", "first", "last"):
+            return bool(self.sessions) and not showing
+        return True
+
+    def action_programme(self) -> None:
+        """The plan's weeks and the changes of dose, in the sessions' place."""
+        self.add_class("-programme")
+        self.query_one("#programme").focus()
+        self.refresh_bindings()
+
+    def action_sessions(self) -> None:
+        self.remove_class("-programme")
+        if self.sessions:
+            self.query_one(DataTable).focus()
+        self.refresh_bindings()
 
     def action_first(self) -> None:
         self.query_one(DataTable).move_cursor(row=0)
