@@ -374,3 +374,19 @@ def test_snapshot_programme(snap_compare: Any) -> None:
     assert snap_compare(
         history_app(with_programme(seeded())), terminal_size=(80, 24), run_before=show_it
     )
+
+
+async def test_with_no_session_yet_p_still_shows_the_dose_changes() -> None:
+    store = MemoryStore()
+    change = DoseChange(on(3, 1, 9), "low-back", "Bridge", None, Dose(reps=10), Dose(reps=8), "set")
+    store.set_dose(DoseRecord("low-back", "Bridge", None, Dose(reps=8)), change)
+    app = history_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert screen.query_one("#history-empty").display
+        await pilot.press("p")
+        assert not screen.query_one("#history-empty").display
+        text = text_of(screen.query_one("#programme-body", Static))
+        assert "10 → 8 reps" in text and "No sessions yet to hold against it." not in text
+        assert "No weekly plan yet" in text

@@ -12,15 +12,13 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
@@ -38,14 +36,12 @@ from coach.history.model import (
 )
 from coach.history_view import (
     LIST_COLUMNS,
-    change_label,
-    change_words,
-    day_text,
     row_style,
 )
 from coach.literal import literal, shown
 from coach.ui.widgets.calendar import ActivityCalendar
 from coach.ui.widgets.footer import KeyFooter
+from coach.ui.widgets.programme import ProgrammeView
 from coach.ui.widgets.trendline import TrendLine
 
 if TYPE_CHECKING:
@@ -126,71 +122,6 @@ def read_weeks(
     return weeks
 
 
-def weeks_text(weeks: Sequence[WeekAdherence], today: date) -> Text:
-    """'W10  ●●○  2 of 3 planned days', a line a week, newest first."""
-    text = Text()
-    for adherence in weeks:
-        current = adherence.monday <= today < adherence.monday + timedelta(days=7)
-        label = f"W{adherence.monday.isocalendar()[1]:02d}"
-        text.append(f"{label}  ", style="bold")
-        missed = (adherence.planned_so_far if current else adherence.planned) - adherence.kept
-        text.append("●" * adherence.kept, style="green")
-        text.append("○" * max(0, missed), style="dim")
-        if adherence.kept or missed:
-            text.append("  ")
-        text.append(f"{adherence.kept} of {plural(adherence.planned, 'planned day')}")
-        if current:
-            text.append(" (this week)", style="dim")
-        if adherence.extra:
-            text.append(f", {adherence.extra} more unplanned", style="dim")
-        text.append("\n")
-    text.rstrip()
-    return text
-
-
-def changes_table(changes: Sequence[DoseChange], now: datetime) -> Table:
-    """The changes of dose, as given (newest first): date, exercise, before → after, why."""
-    table = Table(box=None, expand=True, header_style="bold", pad_edge=False)
-    table.add_column("Date", no_wrap=True, width=10)
-    table.add_column("Exercise", ratio=3)
-    table.add_column("Change", ratio=2)
-    table.add_column("Why", ratio=4)
-    several = len({c.routine_id for c in changes}) > 1
-    for change in changes:
-        exercise = literal(change_label(change))
-        if several:
-            exercise = Text.assemble((shown(change.routine_id) + " · ", "dim"), exercise)
-        table.add_row(
-            day_text(change.at, now),
-            exercise,
-            literal(change_words(change.before, change.after)),
-            literal(change.reason),
-        )
-    return table
-
-
-def programme_text(found: HistoryRead) -> Group:
-    """The plan's weeks and the changes of dose, or what to do to have them."""
-    today = found.now.date()
-    parts: list[RenderableType] = [Text("Weekly plan", style="bold")]
-    if not found.planned:
-        parts.append(Text("No weekly plan yet: `coach schedule ROUTINE mon wed fri` makes one."))
-    elif found.weeks:
-        parts.append(weeks_text(found.weeks, today))
-    else:
-        parts.append(Text("No sessions yet to hold against it."))
-    parts.append(Text("\nDose changes, newest first", style="bold"))
-    if found.changes:
-        parts.append(changes_table(found.changes, found.now))
-    else:
-        parts.append(
-            Text(
-                "None yet: your dose changes when you say yes to a next step, or with `coach dose`."
-            )
-        )
-    return Group(*parts)
-
-
 def stats_line(streak: int, this_week: int, total: int) -> Text:
     return Text.assemble(
         "Streak ",
@@ -237,8 +168,7 @@ class HistoryScreen(Screen[None]):
                     "Minutes", show_value=lambda value: f"{round(value)} min", id="trend-minutes"
                 )
         yield DataTable(id="sessions", cursor_type="row")
-        with VerticalScroll(id="programme"):
-            yield Static(id="programme-body")
+        yield ProgrammeView(id="programme")
         yield Static(EMPTY, id="history-empty")
         yield KeyFooter()
 
@@ -269,7 +199,9 @@ class HistoryScreen(Screen[None]):
             return
         self.now = found.now
         today = found.now.date()
-        self.query_one("#programme-body", Static).update(programme_text(found))
+        self.query_one(ProgrammeView).show(
+            found.now, planned=found.planned, weeks=found.weeks, changes=found.changes
+        )
         self.total = found.total
         unreadable = found.unreadable  # rows left out, and left as they are in the file
         if not self.total:

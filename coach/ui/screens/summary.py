@@ -10,8 +10,6 @@ worker thread too.
 from __future__ import annotations
 
 import contextlib
-import threading
-from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
@@ -27,26 +25,15 @@ from textual.widgets import Input, Label, Static
 
 from coach.counts import count_sets
 from coach.durations import spoken
-from coach.history.model import Dose, Store
-from coach.literal import literal, shown
-from coach.programme import Proposal
-from coach.proposals import (
-    HOW_TO_EDIT,
-    SAVE_WAIT,
-    Answer,
-    NextSteps,
-    answer,
-    answered_line,
-    checked_values,
-    next_steps,
-    question_line,
-    values_text,
-)
+from coach.literal import literal
+from coach.proposals import SAVE_WAIT, Answer, NextSteps, next_steps
 from coach.resume import seconds_left, sets_left
 from coach.runner import SessionResult
 from coach.ui.widgets.footer import KeyFooter
+from coach.ui.widgets.next_step import NextStep
 
 Phase = Literal["check-in", "reading", "answering", "done"]
+"""Where the screen is: the check-in, the next step being read, a question asked, or done."""
 
 
 def summary_table(result: SessionResult) -> Table:
@@ -109,34 +96,6 @@ def check_in_words(pain: int | None, effort: int | None, note: str | None) -> st
     return "Check-in saved: " + ", ".join(said) + "." if said else "No check-in this time."
 
 
-def steps_text(
-    steps: NextSteps, asked: int, answers: dict[int, tuple[Answer | None, Dose | None]]
-) -> Text:
-    """The next step: each question (the one asked now marked), what each answer did, the
-    routine's safety advice with a step back, and the lines said once."""
-    text = Text()
-    text.append("Your next step\n", style="bold")
-    for i, proposal in enumerate(steps.questions):
-        if i in answers:
-            said, values = answers[i]
-            text.append("✓ " if said in ("yes", "edit") else "· ", style="bold")
-            text.append(
-                shown(answered_line(proposal, said, values)) + "\n", style="" if said else "dim"
-            )
-            continue
-        now = i == asked
-        text.append("▸ " if now else "  ", style="bold")
-        text.append(shown(question_line(proposal)), style="bold" if now else "")
-        text.append(shown(f" ({proposal.reason})") + "\n", style="" if now else "dim")
-    if steps.safety:
-        text.append("Safety: ", style="bold")
-        text.append(shown(steps.safety) + "\n")
-    for line in steps.notes:
-        text.append(shown(line) + "\n")
-    text.rstrip()
-    return text
-
-
 class SummaryScreen(Screen[None]):
     """The result, and the optional after-session check-in: pain, effort and a note."""
 
@@ -157,13 +116,9 @@ class SummaryScreen(Screen[None]):
         self.checking_in = recorder is not None and recorder.began
         self._done = False  # saved and closing; not `_closed`, which Textual uses
         self._warned = False  # told once about a value out of range
-        self.phase: Phase = "check-in" if self.checking_in else "done"
-        self.steps = NextSteps()
-        self.asked = 0  # the question asked now
-        self.answers: dict[int, tuple[Answer | None, Dose | None]] = {}
-        self._saving = 0  # answers being written
-        self._save_lock = threading.Lock()  # one answer written at a time
-        self._close_when_saved = False
+        self._stage: Phase = "check-in" if self.checking_in else "done"
+        self._close_when_written = False
+        self.next_step = NextStep(id="next-step")
 
     def compose(self) -> ComposeResult:
         result = self.result
@@ -200,11 +155,7 @@ class SummaryScreen(Screen[None]):
                     yield Label("Note")
                     yield Input(placeholder="how it went", max_length=500, id="note")
             yield Static(id="check-in-saved")
-            yield Static(id="next-steps")
-            with Horizontal(id="dose-edit-row"):
-                yield Label("Values")
-                yield Input(max_length=80, select_on_focus=False, id="dose-edit")
-            yield Static(id="dose-error")
+            yield self.next_step
             hint = (
                 "Enter goes to the next box and saves at the end · Esc saves and closes."
                 if self.checking_in
@@ -223,6 +174,12 @@ class SummaryScreen(Screen[None]):
         box = self._box(box_id)
         return box.value if box is not None else ""
 
+    @property
+    def phase(self) -> Phase:
+        if self._stage != "done":
+            return self._stage
+        return "answering" if self.next_step.question is not None else "done"
+
     def on_mount(self) -> None:
         box = self._box("pain-after") if self.checking_in else None
         if box is not None:
@@ -233,7 +190,7 @@ class SummaryScreen(Screen[None]):
             return
         if self.phase == "answering" and event.key == "enter":
             event.stop()
-            self.say(None)  # not now: nothing changes, and the proposal stays waiting
+            self.next_step.say(None)  # not now: nothing changes, and the proposal waits
         elif self.phase == "done" and event.key in ("enter", "q"):
             event.stop()
             self.action_close()
@@ -241,7 +198,7 @@ class SummaryScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("answer", "edit"):
             return self.phase == "answering" and not isinstance(self.focused, Input)
-        editing = self.has_class("-editing")
+        editing = self.next_step.editing
         if action == "close":  # Esc saves the check-in,
             return self.phase == "check-in" and not editing
         if action == "back":  # leaves the values typed,
@@ -252,9 +209,6 @@ class SummaryScreen(Screen[None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         field_id = event.input.id or ""
-        if field_id == "dose-edit":
-            self.edited(event.value)
-            return
         if field_id in SCALE_FIELDS and event.value.strip() and scale_value(event.value) is None:
             self.notify(
                 "Give a whole number from 0 to 10, or leave it empty.", timeout=4, markup=False
@@ -270,8 +224,8 @@ class SummaryScreen(Screen[None]):
     def action_close(self) -> None:
         if self._done:  # a second Esc or Enter before the screen has gone
             return
-        if self.has_class("-editing"):
-            self.end_edit()
+        if self.next_step.editing:
+            self.action_back()
             return
         if self.phase != "check-in":  # unanswered proposals stay waiting
             self.leave()
@@ -309,12 +263,10 @@ class SummaryScreen(Screen[None]):
             self.leave()
             return
         # The check-in is kept; the rules read it back once it is written.
-        self.phase = "reading"
+        self._stage = "reading"
         self.add_class("-checked-in")
         self.query_one("#check-in-saved", Static).update(check_in_words(pain, effort, note))
-        self.query_one("#next-steps", Static).update(
-            Text("Looking at your next step…", style="dim")
-        )
+        self.next_step.wait()
         self.query_one("#summary-hint", Static).update("Esc goes back to the routines.")
         self.query_one("#summary").focus()
         self.run_worker(self._read_steps, thread=True, group="next-steps", exit_on_error=False)
@@ -322,15 +274,12 @@ class SummaryScreen(Screen[None]):
     def action_leave(self) -> None:
         self.leave()
 
-    def action_back(self) -> None:
-        self.end_edit()
-
     def leave(self) -> None:
         """Close the screen, once the answers given are written."""
         if self._done:
             return
-        if self._saving:
-            self._close_when_saved = True
+        if self.next_step.saving:
+            self._close_when_written = True
             return
         self._done = True
         self.dismiss(None)
@@ -357,7 +306,8 @@ class SummaryScreen(Screen[None]):
             self.app.call_from_thread(self.show_steps, found)
 
     def show_steps(self, found: NextSteps | str) -> None:
-        if self._done or self.phase != "reading":
+        recorder = self.result.recorder
+        if self._done or self._stage != "reading" or recorder is None:
             return
         if isinstance(found, str):
             self.app.notify(found, severity="warning", markup=False)
@@ -366,117 +316,34 @@ class SummaryScreen(Screen[None]):
         if found.empty:  # nothing to ask or tell
             self.leave()
             return
-        self.steps = found
-        self.phase = "answering" if found.questions else "done"
-        self.show_answers()
+        self._stage = "done"
+        self.next_step.show(found, recorder.store, recorder.clock)
 
-    def show_answers(self) -> None:
-        """The questions and answers as they stand, and what the keys do now."""
-        self.query_one("#next-steps", Static).update(
-            steps_text(self.steps, self.asked, self.answers)
-        )
-        hint = (
-            "y yes · n no · e other values · Enter: not now (no change) · Esc closes."
-            if self.phase == "answering"
-            else "Press Esc or Enter to go back to the routines."
-        )
+    def on_next_step_changed(self, message: NextStep.Changed) -> None:
+        """What the keys do now, and the questions in view."""
+        if self.next_step.editing:
+            hint = ""
+        elif self.phase == "answering":
+            hint = "y yes · n no · e other values · Enter: not now (no change) · Esc closes."
+        else:
+            hint = "Press Esc or Enter to go back to the routines."
         self.query_one("#summary-hint", Static).update(hint)
+        if not self.next_step.editing and isinstance(self.focused, Input):
+            self.query_one("#summary").focus()
         self.refresh_bindings()
         summary = self.query_one("#summary")
         self.call_after_refresh(summary.scroll_end, animate=False)
 
-    @property
-    def question(self) -> Proposal | None:
-        questions = self.steps.questions
-        return (
-            questions[self.asked]
-            if self.phase == "answering" and self.asked < len(questions)
-            else None
-        )
+    def on_next_step_written(self, message: NextStep.Written) -> None:
+        if self._close_when_written:
+            self._close_when_written = False
+            self.leave()
 
     def action_answer(self, said: Answer) -> None:
-        self.say(said)
-
-    def say(self, said: Answer | None, values: Dose | None = None) -> None:
-        """The answer to the question asked now; then the next question."""
-        proposal = self.question
-        if proposal is None:
-            return
-        self.answers[self.asked] = (said, values)
-        if said is not None:
-            self._save(proposal, said, values)
-        self.asked += 1
-        if self.asked >= len(self.steps.questions):
-            self.phase = "done"
-        self.show_answers()
+        self.next_step.say(said)
 
     def action_edit(self) -> None:
-        proposal = self.question
-        if proposal is None:
-            return
-        self.add_class("-editing")
-        box = self.query_one("#dose-edit", Input)
-        box.value = values_text(proposal)
-        box.cursor_position = len(box.value)
-        self.query_one("#dose-error", Static).update(
-            Text(f"{HOW_TO_EDIT} · Enter keeps them", style="dim")
-        )
-        self.query_one("#summary-hint", Static).update("")
-        box.focus()
-        self.refresh_bindings()
+        self.next_step.edit()
 
-    def edited(self, typed: str) -> None:
-        """The values typed in place of the proposal's: kept when they fit, else one line
-        says why and nothing is kept."""
-        proposal = self.question
-        if proposal is None:
-            self.end_edit()
-            return
-        try:
-            values = checked_values(proposal, typed)
-        except ValueError as exc:
-            self.query_one("#dose-error", Static).update(Text(shown(str(exc)), style="bold"))
-            return
-        self.end_edit()
-        self.say("edit", values)
-
-    def end_edit(self) -> None:
-        self.remove_class("-editing")
-        self.query_one("#summary").focus()
-        self.show_answers()
-
-    def _save(self, proposal: Proposal, said: Answer, values: Dose | None) -> None:
-        recorder = self.result.recorder
-        assert recorder is not None  # a question comes only from a session in history
-        self._saving += 1
-        at = recorder.clock.wall()
-        store = recorder.store
-        self.run_worker(
-            lambda: self._write(store, proposal, said, values, at),
-            thread=True,
-            group="answers",
-            exit_on_error=False,
-        )
-
-    def _write(
-        self, store: Store, proposal: Proposal, said: Answer, values: Dose | None, at: datetime
-    ) -> None:
-        """In a worker thread: the answer kept in history."""
-        from coach.history.model import HistoryError
-
-        problem = None
-        with self._save_lock:
-            try:
-                answer(store, proposal, said, at, values)
-            except (HistoryError, ValueError) as exc:
-                problem = f"Your answer was not kept: {exc}"
-        with contextlib.suppress(RuntimeError):
-            self.app.call_from_thread(self._written, problem)
-
-    def _written(self, problem: str | None) -> None:
-        self._saving -= 1
-        if problem:
-            self.app.notify(problem, severity="error", markup=False)
-        if self._close_when_saved and not self._saving:
-            self._close_when_saved = False
-            self.leave()
+    def action_back(self) -> None:
+        self.next_step.end_edit()
