@@ -7,7 +7,7 @@ import argparse
 import gc
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -71,30 +71,30 @@ def _common() -> Parser:
     return common
 
 
-def _count(low: int, high: int) -> Callable[[str], int]:
-    def whole(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{value} is outside {low}-{high}")
-        return value
+def _seconds(name: str, text: str | None) -> float | None:
+    """A dose value as typed, in seconds; its range is checked with the rest of the dose."""
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if value != value:
+        raise UserError(f"--{name}: {text!r} is not a number of seconds")
+    return value
 
-    return whole
 
-
-def _seconds(high: float) -> Callable[[str], float]:
-    def seconds(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-        if not 0 <= value <= high or value != value:
-            raise argparse.ArgumentTypeError(f"{text} is outside 0-{high:g} seconds")
-        return value
-
-    return seconds
+def _whole(name: str, text: str | None) -> int | None:
+    """A count as typed (sets, reps); its range is checked with the rest of the dose."""
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value.is_integer():  # NaN is not either
+        raise UserError(f"--{name}: {text!r} is not a whole number")
+    return int(value)
 
 
 def _voice_value(value: str) -> str:
@@ -166,11 +166,12 @@ def build_parser() -> Parser:
     )
     dose.add_argument("routine", metavar="ROUTINE", help="a routine id from coach list")
     dose.add_argument("exercise", metavar="EXERCISE", nargs="?", help="the exercise's name")
-    dose.add_argument("--sets", type=_count(1, 20), help="sets (1-20)")
-    dose.add_argument("--reps", type=_count(1, 100), help="reps a set, per side (1-100)")
-    dose.add_argument("--hold", type=_seconds(600), metavar="SECONDS", help="each hold (0-600)")
-    dose.add_argument("--rest", type=_seconds(600), metavar="SECONDS", help="between sets")
-    dose.add_argument("--relax", type=_seconds(600), metavar="SECONDS", help="between reps")
+    # Values are read by the command, so one outside its range is one line and exit 1.
+    dose.add_argument("--sets", metavar="N", help="sets (1-20)")
+    dose.add_argument("--reps", metavar="N", help="reps a set, per side (1-100)")
+    dose.add_argument("--hold", metavar="SECONDS", help="each hold (0-600)")
+    dose.add_argument("--rest", metavar="SECONDS", help="between sets (0-600)")
+    dose.add_argument("--relax", metavar="SECONDS", help="between reps (0-600)")
     dose.add_argument(
         "--side",
         choices=("left", "right"),
@@ -264,7 +265,13 @@ def _dispatch(args: argparse.Namespace) -> int:
         entry = _resolve(args.routine, data)
         if command == "schedule":
             return cmd_schedule(data, entry, args.days, args.clear)
-        values = Dose(args.sets, args.reps, args.hold, args.rest, args.relax)
+        values = Dose(
+            _whole("sets", args.sets),
+            _whole("reps", args.reps),
+            _seconds("hold", args.hold),
+            _seconds("rest", args.rest),
+            _seconds("relax", args.relax),
+        )
         return cmd_dose(data, entry, args.exercise, values, args.side, args.reset)
     if command == "history":
         return _history(args, data)

@@ -18,7 +18,7 @@ asks the check-in and the next step the rules propose for the dose.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, Literal
 
@@ -31,11 +31,12 @@ from coach.exits import (
     end_process_after,
     exit_status,
 )
-from coach.history.model import DoseRecord, FixedHistory, HistoryError, Store
+from coach.history.model import FixedHistory, Store
 from coach.plain_summary import finish
 from coach.plain_talk import Leaving, Talk
 from coach.plain_text import ENTER_WHEN_DONE, event_lines
-from coach.plan import Plan, PlanTooLong, Step
+from coach.plan import Step
+from coach.programme_io import doses_of, personal_plan
 from coach.resume import (
     Answer,
     answer,
@@ -68,19 +69,6 @@ def plain_beeper(mute: bool, environ: Mapping[str, str]) -> tuple[Beeper, str | 
     beeper = PlaysoundBeeper()
     beeper.muted = mute
     return beeper, None
-
-
-def personal_plan(
-    entry: RoutineEntry, doses: Sequence[DoseRecord], data_dir: Path
-) -> tuple[RoutineEntry, Plan]:
-    """The routine as the person does it (their dose, when it is in their list) and its plan."""
-    from coach.programme_io import in_list, personal_entry
-
-    try:
-        mine, plan, _ = personal_entry(entry, doses if in_list(entry, data_dir) else [])
-    except PlanTooLong:  # the dose makes it too long: the file's, then
-        mine, plan, _ = personal_entry(entry, [])
-    return mine, plan
 
 
 def self_paced_seconds(entry: RoutineEntry, step: Step) -> float:
@@ -205,7 +193,7 @@ class Narrator:
         if note:
             self._warn(note)
         self._say(self.entry.routine.title)
-        doses = await asyncio.to_thread(self._doses, store)
+        doses = await asyncio.to_thread(doses_of, store)
         self.entry, plan = personal_plan(self.entry, doses, self.data_dir)
         start_index, resumed_from = 0, None
         offer = await asyncio.to_thread(
@@ -236,14 +224,6 @@ class Narrator:
         runner.subscribe(self._reported)
         runner.prepare()  # the player loads while the briefing is read
         return runner
-
-    @staticmethod
-    def _doses(store: Store) -> list[DoseRecord]:
-        """The person's own doses; none when history cannot give them (it says why)."""
-        try:
-            return store.doses()
-        except HistoryError:
-            return []
 
     def _open_history(self) -> tuple[Store, str | None]:
         """The history store as the full screen opens it: the file, else memory and why;

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from coach.history.model import DoseRecord, Store
-from coach.plan import Plan, build_plan
+from coach.history.model import DoseRecord, HistoryError, Store
+from coach.plan import Plan, PlanTooLong, build_plan
 from coach.programme import Proposal, SessionFacts, personal, propose
 from coach.routine import RoutineEntry
 
@@ -59,3 +59,23 @@ def in_list(entry: RoutineEntry, data_dir: Path) -> bool:
     """Doses and plans are kept for the routines in the list: the built-in ones and the files
     in the data folder's routines/ (a file elsewhere, run by its path, has the file's dose)."""
     return entry.builtin or entry.path.parent == data_dir / "routines"
+
+
+def personal_plan(
+    entry: RoutineEntry, doses: Sequence[DoseRecord], data_dir: Path
+) -> tuple[RoutineEntry, Plan]:
+    """The routine as the person does it (their dose, when it is in their list) and its plan;
+    the file's when their dose would make it too long."""
+    try:
+        mine, plan, _ = personal_entry(entry, doses if in_list(entry, data_dir) else [])
+    except PlanTooLong:
+        mine, plan, _ = personal_entry(entry, [])
+    return mine, plan
+
+
+def doses_of(store: Store) -> list[DoseRecord]:
+    """The person's own doses; none when history cannot give them (it says why elsewhere)."""
+    try:
+        return store.doses()
+    except HistoryError:
+        return []

@@ -144,13 +144,9 @@ class CoachApp(App[int]):
     def _open_history(self) -> None:
         """In a worker thread: open the file and look for a session to resume, then carry on
         on the event loop (which never waits on the file: it may be slow, or locked)."""
-        from coach.history.model import HistoryError
+        from coach.programme_io import doses_of
 
-        store = self.history()
-        try:
-            self._doses = store.doses()
-        except HistoryError:
-            self._doses = []  # the file's doses, then: history says why it cannot be used
+        self._doses = doses_of(self.history())
         offer = None if self.start == "history" else self._resume_offer()
         with contextlib.suppress(RuntimeError):  # the app closed meanwhile
             self.call_from_thread(self._history_ready, offer)

@@ -82,13 +82,24 @@ def test_mistakes_are_one_line_and_exit_1(
     assert err.startswith(message) and err.count("\n") == 1
 
 
-def test_values_outside_the_limits_are_refused_by_the_parser(
-    capsys: pytest.CaptureFixture[str],
+@pytest.mark.parametrize(
+    ("flag", "value", "message"),
+    [
+        ("--reps", "500", "coach: Clamshell: reps is a whole number from 1 to 100, not 500"),
+        ("--sets", "0", "coach: Clamshell: sets is a whole number from 1 to 20, not 0"),
+        ("--hold", "-1", "coach: Clamshell: hold is a number of seconds from 0 to 600, not -1.0"),
+        ("--reps", "2.5", "coach: --reps: '2.5' is not a whole number"),
+        ("--rest", "soon", "coach: --rest: 'soon' is not a number of seconds"),
+        ("--relax", "nan", "coach: --relax: 'nan' is not a number of seconds"),
+        ("--sets", "two", "coach: --sets: 'two' is not a whole number"),
+    ],
+)
+def test_values_outside_the_limits_are_one_line_and_exit_1(
+    flag: str, value: str, message: str, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with pytest.raises(SystemExit) as exit_:
-        main(["dose", "low-back", "Clamshell", "--reps", "500"])
-    assert exit_.value.code == 2
-    assert "500 is outside 1-100" in capsys.readouterr().err
+    code, out, err = run(capsys, "dose", "low-back", "Clamshell", flag, value)
+    assert (code, out, err) == (1, "", message + "\n")
+    assert not data_dir.exists()
 
 
 def test_a_routine_file_outside_the_list_keeps_no_dose(
