@@ -44,6 +44,8 @@ async def finish(talk: Talk, result: SessionResult, beeper: Beeper, data_dir: Pa
     for count in counts:
         name = result.plan.exercise_names[count.exercise_index]
         say(f"{name}: sets {count.sets_text()} · reps {count.reps_text()}")
+    for words in result.hurt_words():
+        say(words)
     recorder = result.recorder
     if isinstance(beeper, PlaysoundBeeper):  # the last cue plays out before it closes
         await asyncio.to_thread(beeper.wait)

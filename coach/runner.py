@@ -42,6 +42,14 @@ class SessionResult:
     completed: bool = False
     recorder: SessionRecorder | None = None
     start_index: int = 0  # where a resumed session picked up; what came before is not its own
+    hurts: list[tuple[str, int | None]] = field(default_factory=list)  # left because it hurt
+
+    def hurt_words(self) -> list[str]:
+        """'Clamshell: stopped because it hurt (pain 6)', for each exercise left that way."""
+        return [
+            f"{name}: stopped because it hurt" + ("" if pain is None else f" (pain {pain})")
+            for name, pain in self.hurts
+        ]
 
 
 @dataclass(frozen=True)
@@ -128,6 +136,7 @@ class SessionRunner:
         self._listeners: list[Listener] = []
         self._prepared = False
         self._hurt: tuple[int, int | None] | None = None  # (exercise, pain) while leaving it
+        self.hurts: list[tuple[str, int | None]] = []  # each exercise left because it hurt
 
     # ------------------------------------------------------------------ reading
 
@@ -270,6 +279,7 @@ class SessionRunner:
             return
         exercise = self.session.current.exercise_index
         self._hurt = (exercise, pain)
+        self.hurts.append((self.session.current.exercise, pain))
         try:
             events = self.session.next_exercise()
             if not any(e.kind is EventKind.SET_DONE for e in events):
@@ -403,6 +413,7 @@ class SessionRunner:
             completed=completed,
             recorder=self.recorder,
             start_index=self.start_index,
+            hurts=list(self.hurts),
         )
 
     def _on_loop(self, callback: Callable[[], None]) -> Callable[[], None] | None:

@@ -46,6 +46,7 @@ async def test_it_hurts_leaves_the_exercise_with_the_pain_kept(
         assert app.runner.current.phase == "ready"
         assert app.runner.current.exercise == "Counted squats"
         assert not app.runner.session.paused
+        assert app.runner.hurts == [("Clamshell", 6)]
         app.runner.recorder.close(5)  # type: ignore[union-attr]
     session = store.recent()[0]
     detail = store.detail(session.id)
@@ -94,3 +95,21 @@ async def test_it_hurts_in_a_get_ready_keeps_the_pain_on_an_empty_set(
     assert [(s.exercise, s.set_number, s.reps, s.skipped, s.hurt) for s in sets] == [
         ("Clamshell", 1, 0, True, None)
     ]
+
+
+async def test_the_summary_says_which_exercise_was_stopped_because_it_hurt(
+    clock: FakeClock, short_entry: RoutineEntry
+) -> None:
+    from coach.ui.screens.summary import SummaryScreen
+
+    app = make_app(clock=clock, routine=short_entry, store=MemoryStore())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await advance(pilot, clock, 5 + 4 + 1.5)
+        await pilot.press("exclamation_mark", "4", "enter")
+        await pilot.press("enter", "enter", "enter")  # its get-ready cut short, two squats
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        shown = [str(w.render()) for w in app.screen.query(".summary-hurt")]
+        assert shown == ["Clamshell: stopped because it hurt (pain 4)"]

@@ -495,6 +495,7 @@ def test_hurt_asks_the_pain_and_leaves_the_exercise_for_the_next() -> None:
         "Get ready: Bridge (exercise 2 of 2) · 5 s",
     ]
     assert "Well done: routine complete." in run.lines
+    assert "Clamshell: stopped because it hurt (pain 7)" in run.lines
     _, sets = only_session(run.store)
     assert [(s.exercise, s.reps, s.skipped, s.hurt) for s in sets] == [
         ("Clamshell", 0, True, 7),  # its first rep was still in its hold

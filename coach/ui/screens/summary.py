@@ -133,6 +133,8 @@ class SummaryScreen(Screen[None]):
                 id="summary-time",
             )
             yield Static(summary_table(result), id="summary-table")
+            for words in result.hurt_words():
+                yield Static(literal(words, style="bold"), classes="summary-hurt")
             progress = progression_text(result)
             if progress.plain:
                 yield Static(progress, id="summary-progress")
