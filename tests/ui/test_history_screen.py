@@ -282,14 +282,25 @@ def test_bars_use_a_fixed_scale_and_leave_gaps_for_missing_values() -> None:
     assert bar_rows([10, 20], high=10, width=2) == ["████", "████"]
 
 
+async def read_and_focused(pilot: Pilot[int]) -> None:
+    """History is read in a worker thread, then the sessions table takes the focus and the
+    footer shows its keys: the picture waits for all of it (a loaded machine is slow to)."""
+    await settle(pilot)
+    for _ in range(50):
+        if isinstance(pilot.app.focused, DataTable):
+            break
+        await pilot.pause()
+    await pilot.pause()
+    await pilot.pause()
+
+
 def test_snapshot(snap_compare: Any) -> None:
-    # History is read in a worker thread: the picture is taken once it has been taken in.
-    assert snap_compare(history_app(seeded()), terminal_size=(80, 24), run_before=settle)
+    assert snap_compare(history_app(seeded()), terminal_size=(80, 24), run_before=read_and_focused)
 
 
 def test_snapshot_detail(snap_compare: Any) -> None:
     async def open_the_first(pilot: Pilot[int]) -> None:
-        await settle(pilot)
+        await read_and_focused(pilot)
         await pilot.press("enter")
         await settle(pilot)
 
@@ -367,8 +378,9 @@ async def test_with_no_plan_and_no_changes_the_programme_says_how_to_have_them()
 
 def test_snapshot_programme(snap_compare: Any) -> None:
     async def show_it(pilot: Pilot[int]) -> None:
-        await settle(pilot)
+        await read_and_focused(pilot)
         await pilot.press("p")
+        await pilot.pause()
         await pilot.pause()
 
     assert snap_compare(
