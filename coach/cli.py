@@ -71,14 +71,19 @@ def _common() -> Parser:
     return common
 
 
+def _number(text: str) -> float:
+    """A number as typed; NaN for anything that is not one."""
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")
+
+
 def _seconds(name: str, text: str | None) -> float | None:
     """A dose value as typed, in seconds; its range is checked with the rest of the dose."""
     if text is None:
         return None
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
+    value = _number(text)
     if value != value:
         raise UserError(f"--{name}: {text!r} is not a number of seconds")
     return value
@@ -88,10 +93,7 @@ def _whole(name: str, text: str | None) -> int | None:
     """A count as typed (sets, reps); its range is checked with the rest of the dose."""
     if text is None:
         return None
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
+    value = _number(text)
     if not value.is_integer():  # NaN is not either
         raise UserError(f"--{name}: {text!r} is not a whole number")
     return int(value)
