@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from coach.commands import UserError, rich_console
 from coach.durations import plural
 from coach.history.model import DOSE_FIELDS, Dose, DoseChange, DoseRecord, HistoryError, Schedule
+from coach.literal import literal
 
 if TYPE_CHECKING:
     from coach.history.model import Store
@@ -176,14 +177,16 @@ def _show(data: Path, entry: RoutineEntry) -> int:
         print(f"coach: {programme.problem}", flush=True)
     doses = [d for d in programme.doses if d.routine_id == entry.id]
     mine = personal(entry.routine, entry.id, doses)
-    table = Table(title=f"{entry.routine.title}: the file's dose → yours", title_justify="left")
+    # Names and titles are the file's words, never markup: `Clam [/] shell` prints as written.
+    title = literal(f"{entry.routine.title}: the file's dose → yours")
+    table = Table(title=title, title_justify="left")
     table.add_column("exercise")
     for name in DOSE_FIELDS:
         table.add_column(name, justify="right")
     for index, key in enumerate(exercise_keys(entry.routine)):
         original = file_dose(entry.routine.exercises[index])
         yours = file_dose(mine.routine.exercises[index])
-        table.add_row(key, *(_cell(name, original, yours) for name in DOSE_FIELDS))
+        table.add_row(literal(key), *(_cell(name, original, yours) for name in DOSE_FIELDS))
         for side in ("left", "right"):
             own = mine.side_doses.get((index, side))
             if own is not None:

@@ -136,3 +136,19 @@ def test_today_lines_say_what_is_due_the_week_the_last_pain_and_what_waits() -> 
     assert lines[1] == "Due today: Hip strength for low back pain (low-back)"
     assert "1 of 3 planned days (mon wed fri)" in lines[3]
     assert lines[4].startswith("Last pain: 3 before → 2 after")
+
+
+def test_names_and_titles_with_brackets_print_as_written(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (data_dir / "routines").mkdir(parents=True)
+    (data_dir / "routines" / "mine.yaml").write_text(
+        'title: "Hips [daily] [/]"\nexercises:\n  - name: "Clam [/] shell [bold]x"\n'
+        "    reps: 3\n    hold: 2\n"
+    )
+    code, out, _ = run(capsys, "dose", "mine", "clam [/] shell [bold]x", "--reps", "5")
+    assert (code, out) == (0, "Clam [/] shell [bold]x: reps 3 → 5\n")
+    code, out, err = run(capsys, "dose", "mine")
+    assert code == 0 and err == ""
+    assert out.startswith("Hips [daily] [/]: the file's dose → yours")
+    assert "Clam [/] shell [bold]x" in out and "3 → 5" in out
