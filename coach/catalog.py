@@ -308,7 +308,7 @@ def load_catalog(data: Path, cache: Path | None = None, *, write_cache: bool = T
     )
 
 
-def _looks_like_path(name: str) -> bool:
+def looks_like_path(name: str) -> bool:
     return "/" in name or "\\" in name or name.endswith((".yaml", ".yml"))
 
 
@@ -317,7 +317,7 @@ def resolve(name: str, data: Path) -> RoutineEntry:
     from coach.routine_yaml import load_routine
 
     candidate = Path(name).expanduser()
-    if _looks_like_path(name) or candidate.is_file():
+    if looks_like_path(name) or candidate.is_file():
         return RoutineEntry(candidate.stem, candidate, load_routine(candidate), builtin=False)
     for folder, builtin in ((user_routines_dir(data), False), (builtin_routines_dir(), True)):
         for suffix in (".yaml", ".yml"):

@@ -159,7 +159,7 @@ def cmd_history(data: Path, *, every: bool, export: str | None, output: str | No
 
     path = data / FILE_NAME
     now = datetime.now().astimezone()
-    if export and output not in (None, STANDARD_OUTPUT) and _is_history_file(output, path):
+    if export and output not in (None, STANDARD_OUTPUT) and is_history_file(output, path):
         raise UserError(f"cannot write {output}: it is the history file itself")
     if not path.exists():
         if export:
@@ -209,7 +209,7 @@ def cmd_history(data: Path, *, every: bool, export: str | None, output: str | No
     return 0
 
 
-def _is_history_file(output: str, path: Path) -> bool:
+def is_history_file(output: str, path: Path) -> bool:
     """Whether `output` names the history file (or one of SQLite's files beside it), which an
     export must not replace with its own text."""
     import os

@@ -101,7 +101,8 @@ def _done_days(sessions: Iterable[SessionFacts], today: date) -> dict[date, list
     return done
 
 
-def _planned(schedules: Sequence[Schedule], day: date) -> tuple[str, ...]:
+def planned_on(schedules: Sequence[Schedule], day: date) -> tuple[str, ...]:
+    """The routines planned on `day`, in schedule order."""
     return tuple(s.routine_id for s in schedules if day.weekday() in s.days)
 
 
@@ -115,7 +116,7 @@ def week(
     done = _done_days(sessions, today)
     monday = today - timedelta(days=today.weekday())
     days = tuple(
-        DayPlan(d, _planned(schedules, d), tuple(done.get(d, ())))
+        DayPlan(d, planned_on(schedules, d), tuple(done.get(d, ())))
         for d in (monday + timedelta(days=n) for n in range(7))
     )
     first = min(done, default=today)
@@ -124,7 +125,7 @@ def week(
     adherence = tuple(
         _adherence(schedules, done, monday - timedelta(weeks=n), today) for n in range(count)
     )
-    due = tuple(r for r in _planned(schedules, today) if r not in done.get(today, ()))
+    due = tuple(r for r in planned_on(schedules, today) if r not in done.get(today, ()))
     return WeekView(today, due, tuple(done.get(today, ())), days, adherence)
 
 
@@ -134,7 +135,7 @@ def _adherence(
     planned = so_far = kept = extra = 0
     for n in range(7):
         day = monday + timedelta(days=n)
-        wanted = _planned(schedules, day)
+        wanted = planned_on(schedules, day)
         planned += len(wanted)
         if day <= today:
             so_far += len(wanted)

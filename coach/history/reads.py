@@ -7,7 +7,7 @@ consistent view). Rows that cannot be read are left out and counted by `unreadab
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -152,6 +152,53 @@ class StoreReads:
         if session is None:
             return None
         return SessionDetail(session, tuple(_readable(sets, set_from_row)))
+
+    def between(
+        self, first: date, last: date, routine_ids: Sequence[str] | None = None
+    ) -> list[SessionDetail]:
+        """The sessions of the days `first` to `last` (of `routine_ids` when given), oldest
+        first, each with its sets: two reads in one transaction, for a report."""
+        wanted = list(dict.fromkeys(routine_ids)) if routine_ids is not None else None
+        if wanted == []:
+            return []
+        which = "" if wanted is None else f" AND s.routine_id IN ({', '.join('?' * len(wanted))})"
+        params = (first.isoformat(), last.isoformat(), *(wanted or ()))
+        chosen = (
+            f"SELECT s.* FROM sessions s WHERE s.day BETWEEN ? AND ?{which} AND {READABLE_SESSION}"
+        )
+        with self._transaction("read the sessions of the report", "DEFERRED") as db:
+            rows = db.execute(f"{chosen} ORDER BY started_at, id", params).fetchall()
+            sets = db.execute(
+                f"SELECT session_id, {SET_COLUMNS} FROM sets t"
+                f" WHERE session_id IN (SELECT id FROM ({chosen})) AND {READABLE_SET}"
+                " ORDER BY session_id, id",
+                params,
+            ).fetchall()
+        by_session: dict[int, list[SetRecord]] = {}
+        for row in sets:
+            by_session.setdefault(row["session_id"], []).extend(_readable([row], set_from_row))
+        return [
+            SessionDetail(session, tuple(by_session.get(session.id, ())))
+            for session in _readable(rows, session_from_row)
+        ]
+
+    def first_day(self, routine_ids: Sequence[str] | None = None) -> date | None:
+        """The day of the first session that did a set (of `routine_ids` when given); None
+        when there is none."""
+        wanted = list(dict.fromkeys(routine_ids)) if routine_ids is not None else None
+        which = "" if wanted is None else f" AND s.routine_id IN ({', '.join('?' * len(wanted))})"
+        with self._transaction("read the first day", "DEFERRED") as db:
+            rows = db.execute(
+                f"SELECT day FROM sessions s WHERE {_DAY_READABLE} AND {_DID_A_SET}{which}"
+                " ORDER BY day LIMIT 5",
+                tuple(wanted or ()),
+            ).fetchall()
+        for (text,) in rows:
+            try:
+                return date.fromisoformat(text)
+            except ValueError:  # the shape of a date, and still none (30 February)
+                continue
+        return None
 
     def streak(self, today: date) -> int:
         """Consecutive days that had a session doing a set, up to today, or up to yesterday

@@ -1,0 +1,204 @@
+"""The report's charts as numbers: where each mark of the inline SVG goes. The template draws
+them; nothing here writes markup.
+
+Pain runs from 0 at the bottom to 10 at the top. The session chart puts each session on its
+day, so it lines up with the weeks; the week chart has two bars a week, the average pain before
+and after.
+
+Pure: the report's figures in, coordinates out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from coach.report_data import Report, SessionLine, WeekLine
+
+SESSION_WIDTH = 700.0
+WEEK_WIDTH = 300.0
+"""The charts' widths in SVG units; the page scales each to its column."""
+LEFT, RIGHT, TOP = 26.0, 8.0, 8.0
+PLOT_HEIGHT = 110.0
+AXIS_SPACE = 30.0  # under the plot: marks and week labels
+LABEL_ROOM = 46.0  # the room a week label ("2026-W45") takes
+
+
+@dataclass(frozen=True)
+class Tick:
+    y: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Point:
+    """One session: its pain before and after (y, None where not given), and marks."""
+
+    x: float
+    before: float | None
+    after: float | None
+    marks: str  # 'I' interrupted, 'R' resumed, '!' hurt, in that order
+    title: str  # what a hover or a screen reader says of it
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    height: float
+    value: str
+
+
+@dataclass(frozen=True)
+class WeekBars:
+    label: str
+    x: float  # the middle of the week's column
+    before: Bar | None
+    after: Bar | None
+    title: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: float
+    height: float
+    left: float
+    right: float  # x of the plot's right edge
+    top: float
+    bottom: float  # y of pain 0
+    ticks: tuple[Tick, ...]
+    dividers: tuple[float, ...]  # x of each line between weeks
+    labels: tuple[tuple[float, str], ...]  # (x, text) under the plot
+    points: tuple[Point, ...] = ()
+    weeks: tuple[WeekBars, ...] = ()
+    bar_width: float = 0.0
+
+
+def _y(pain: float) -> float:
+    return TOP + PLOT_HEIGHT * (1 - pain / 10)
+
+
+def _frame(
+    width: float, columns: int, labels: Sequence[str]
+) -> tuple[float, list[float], list[tuple[float, str]]]:
+    """The width of a column, the x of each line between groups of columns (one group a
+    label), and the place of each label under the plot."""
+    span = (width - LEFT - RIGHT) / max(columns, 1)
+    step = max(1, columns // len(labels)) if labels else 1
+    dividers = [LEFT + span * n for n in range(step, columns, step)]
+    every = math.ceil(LABEL_ROOM / (span * step))  # so that no two labels overlap
+    placed = [
+        (LEFT + span * step * (n + 0.5), text) for n, text in enumerate(labels) if n % every == 0
+    ]
+    return span, dividers, placed
+
+
+def _ticks() -> tuple[Tick, ...]:
+    return tuple(Tick(_y(p), str(p)) for p in (0, 5, 10))
+
+
+def session_chart(report: Report) -> Chart:
+    """Every session of the period on its day; sessions of one day side by side."""
+    period = report.period
+    days = (period.last - period.first).days + 1
+    span, dividers, labels = _frame(SESSION_WIDTH, days, [w.label for w in report.weeks])
+    by_day: dict[int, list[SessionLine]] = {}
+    for s in report.sessions:
+        by_day.setdefault((s.day - period.first).days, []).append(s)
+    points = []
+    for index, sessions in sorted(by_day.items()):
+        for n, s in enumerate(sessions):
+            x = LEFT + span * (index + (n + 1) / (len(sessions) + 1))
+            points.append(
+                Point(
+                    round(x, 1),
+                    None if s.pain_before is None else round(_y(s.pain_before), 1),
+                    None if s.pain_after is None else round(_y(s.pain_after), 1),
+                    _marks(s),
+                    session_title(s),
+                )
+            )
+    return Chart(
+        SESSION_WIDTH,
+        TOP + PLOT_HEIGHT + AXIS_SPACE,
+        LEFT,
+        SESSION_WIDTH - RIGHT,
+        TOP,
+        TOP + PLOT_HEIGHT,
+        _ticks(),
+        tuple(round(x, 1) for x in dividers),
+        tuple((round(x, 1), text) for x, text in labels),
+        points=tuple(points),
+    )
+
+
+def _marks(s: SessionLine) -> str:
+    return (
+        ("I" if s.status == "interrupted" else "")
+        + ("R" if s.resumed else "")
+        + ("!" if s.hurts else "")
+    )
+
+
+def session_title(s: SessionLine) -> str:
+    """'Mon 3 Nov 07:10, Low-back basics: pain 4 before, 2 after; interrupted'."""
+    pain = ", ".join(
+        f"{value} {when}"
+        for value, when in ((s.pain_before, "before"), (s.pain_after, "after"))
+        if value is not None
+    )
+    text = f"{s.started:%a} {s.started.day} {s.started:%b %H:%M}, {s.title}: "
+    text += f"pain {pain}" if pain else "no pain given"
+    if s.marks:
+        text += "; " + ", ".join(s.marks)
+    return text
+
+
+def week_chart(report: Report) -> Chart:
+    """Two bars a week: the average pain before (left) and after (right)."""
+    weeks = report.weeks
+    span, dividers, labels = _frame(WEEK_WIDTH, len(weeks), [w.label for w in weeks])
+    width = min(span * 0.28, 40.0)
+    bars = []
+    for n, w in enumerate(weeks):
+        middle = LEFT + span * (n + 0.5)
+        bars.append(
+            WeekBars(
+                w.label,
+                round(middle, 1),
+                _bar(w.pain_before, middle - width - 1),
+                _bar(w.pain_after, middle + 1),
+                week_title(w),
+            )
+        )
+    return Chart(
+        WEEK_WIDTH,
+        TOP + PLOT_HEIGHT + AXIS_SPACE,
+        LEFT,
+        WEEK_WIDTH - RIGHT,
+        TOP,
+        TOP + PLOT_HEIGHT,
+        _ticks(),
+        tuple(round(x, 1) for x in dividers),
+        tuple((round(x, 1), text) for x, text in labels),
+        weeks=tuple(bars),
+        bar_width=round(width, 1),
+    )
+
+
+def _bar(value: float | None, x: float) -> Bar | None:
+    if value is None:
+        return None
+    top = _y(value)
+    return Bar(round(x, 1), round(top, 1), round(TOP + PLOT_HEIGHT - top, 1), f"{value:.1f}")
+
+
+def week_title(w: WeekLine) -> str:
+    """'2026-W45: pain 3.5 before, 2.0 after on average'."""
+    parts = [
+        f"{value:.1f} {when}"
+        for value, when in ((w.pain_before, "before"), (w.pain_after, "after"))
+        if value is not None
+    ]
+    return f"{w.label}: " + (f"pain {', '.join(parts)} on average" if parts else "no pain given")

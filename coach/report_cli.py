@@ -1,0 +1,177 @@
+"""`coach report`: the physiotherapist's page (or its text) made from the history file.
+
+The history is read as `coach history` reads it: a missing file is no session (and is not
+made), a read-only one is read, rows that cannot be read are left out and counted on the page.
+The page goes where the export goes, by the same rules (coach.output.write_file): through a
+link, keeping the file's mode, never onto a folder, pipe or device, never onto the history file.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+from coach.commands import UserError, is_history_file
+from coach.output import STANDARD_OUTPUT
+from coach.report_data import Report, build_report, period_of
+
+DEFAULT_WEEKS = 4
+MAX_WEEKS = 520
+DEFAULT_FILE = "report.html"
+
+
+def gather(
+    data: Path, routines: Sequence[str], weeks: int, now: datetime
+) -> tuple[Report, list[str]]:
+    """The report of the `weeks` weeks up to `now` (of `routines` when any are named), and
+    the lines to tell on standard error (a journal added, rows left out)."""
+    from coach.catalog import routine_list
+    from coach.history.model import DoseChange, HistoryError, Schedule, SessionDetail
+    from coach.history.sqlite import FILE_NAME, LOCK_WAIT, HistoryStore
+
+    period = period_of(now.date(), weeks)
+    found, _ = routine_list(data, write_cache=False)
+    titles = {item.id: item.summary.title for item in found if item.summary is not None}
+    wanted = list(dict.fromkeys(_routine_id(name, data) for name in routines)) or None
+    path = data / FILE_NAME
+    details: list[SessionDetail] = []
+    changes: list[DoseChange] = []
+    schedules: list[Schedule] = []
+    ever, left_out, told = 0, "", []
+    started: date | None = None
+    if path.exists():
+        try:
+            store = HistoryStore.open(path, busy_timeout=2.0)
+        except HistoryError as err:
+            raise UserError(f"cannot open the history: {err.reason}") from None
+        store.busy_timeout = LOCK_WAIT  # reads do not wait on a writer
+        try:
+            with store:
+                if store.journal_note:
+                    told.append(f"coach: {store.journal_note}")
+                store.mark_interrupted(now)
+                details = store.between(period.first, period.today, wanted)
+                changes = store.dose_changes()
+                schedules = store.schedules()
+                ever = store.count()
+                started = store.first_day(wanted)
+                unreadable = store.unreadable()
+        except HistoryError as err:
+            raise UserError(str(err)) from None
+        if unreadable:
+            left_out = f"{unreadable.words()} and are not in this report (left as they are)."
+    if wanted is not None:
+        known = {*titles, *(d.session.routine_id for d in details)}
+        known |= {s.routine_id for s in schedules} | {c.routine_id for c in changes}
+        for routine_id in wanted:
+            if routine_id not in known:
+                raise UserError(
+                    f"no routine named {routine_id!r} in the list or in the history; "
+                    "coach list and coach history show them"
+                )
+    report = build_report(
+        period,
+        details,
+        made=now,
+        titles=titles,
+        schedules=schedules,
+        changes=changes,
+        routine_ids=wanted,
+        ever=ever,
+        started=started,
+        left_out=left_out,
+    )
+    return report, told
+
+
+def _routine_id(name: str, data: Path) -> str:
+    """A routine id as typed; a path to a routine file gives the id its sessions are kept by."""
+    from coach.catalog import looks_like_path
+
+    return Path(name).stem if looks_like_path(name) else name
+
+
+def cmd_report(
+    data: Path,
+    routines: Sequence[str],
+    *,
+    weeks: int,
+    output: str | None,
+    open_page: bool,
+    form: str,
+    now: datetime | None = None,
+) -> int:
+    """Write the report: HTML to `output` (report.html by default), or text (to standard
+    output by default); `open_page` opens the page in the browser."""
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise UserError(f"--weeks is a whole number from 1 to {MAX_WEEKS}, not {weeks}")
+    if open_page and form == "text":
+        raise UserError("--open opens the HTML page; it does not go with --format text")
+    target = output if output is not None else (DEFAULT_FILE if form == "html" else STANDARD_OUTPUT)
+    if open_page and target == STANDARD_OUTPUT:
+        raise UserError("--open needs the page in a file; it does not go with -o -")
+    from coach.history.sqlite import FILE_NAME
+
+    if target != STANDARD_OUTPUT and is_history_file(target, data / FILE_NAME):
+        raise UserError(f"cannot write {target}: it is the history file itself")
+    report, told = gather(data, routines, weeks, now or datetime.now().astimezone())
+    for line in told:
+        print(line, file=sys.stderr)
+    if form == "text":
+        from coach.report import render_text
+
+        text = render_text(report)
+    else:
+        from coach.report import render_html
+
+        text = render_html(report)
+    if target == STANDARD_OUTPUT:
+        _to_standard_output(text, form)
+        return 0
+    from coach.output import OutputError, write_file
+
+    data_bytes = text.encode("utf-8")
+    try:
+        write_file(target, data_bytes)
+    except OutputError as err:
+        raise UserError(str(err)) from None
+    count = report.totals.sessions
+    print(
+        f"Wrote {target}: {count} session{'' if count == 1 else 's'}, "
+        f"{report.period.weeks} week{'' if report.period.weeks == 1 else 's'}, "
+        f"{len(data_bytes) / 1024:.0f} KB"
+    )
+    if open_page:
+        import webbrowser
+
+        try:
+            opened = webbrowser.open(Path(target).resolve().as_uri())
+        except webbrowser.Error:
+            opened = False
+        if not opened:
+            raise UserError(f"no browser could be opened; the report is in {target}")
+    return 0
+
+
+def _to_standard_output(text: str, form: str) -> None:
+    """The page or text on standard output; a page an output cannot take in full gets
+    character references (the same page), text gets look-alikes and a warning."""
+    from coach.output import can_encode
+
+    out = sys.stdout
+    if out is None:
+        raise UserError("standard output is closed; -o FILE writes the report to a file")
+    if not can_encode(out, text):
+        if form == "html":
+            # Character references are the same page in plain ASCII, which every output takes.
+            text = text.encode("ascii", "xmlcharrefreplace").decode("ascii")
+        else:
+            print(
+                "coach: standard output cannot take every character, so some are written "
+                "as look-alikes; -o FILE writes them all",
+                file=sys.stderr,
+            )
+    out.write(text)
+    out.flush()

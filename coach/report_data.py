@@ -1,0 +1,383 @@
+"""What the physiotherapist's report says: the figures of a period, worked out once, for the
+HTML page and the plain text alike (coach.report renders them).
+
+The period is whole weeks, Monday to Sunday, ending with this week. A session counts for the
+plan when at least one of its sets was done (as for the streak and `coach today`); the weeks
+are measured against the weekly plans of today, since history keeps no older ones.
+
+Pure: sessions, dose changes and plans come in, dates as arguments; no files, no clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from statistics import fmean
+
+from coach.counts import count_sets
+from coach.history.model import DoseChange, Schedule, SessionDetail
+from coach.report_exercises import ExerciseLine, exercise_lines
+from coach.weekly import days_text, planned_on
+
+NOTE_LIMIT = 280
+"""A note longer than this many characters is cut on the page (the export keeps it whole)."""
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date  # a Monday
+    last: date  # the Sunday of today's week
+    today: date
+
+    @property
+    def weeks(self) -> int:
+        return ((self.last - self.first).days + 1) // 7
+
+    def holds(self, day: date) -> bool:
+        return self.first <= day <= self.last
+
+
+def period_of(today: date, weeks: int) -> Period:
+    """The `weeks` whole weeks that end with the week of `today`."""
+    monday = today - timedelta(days=today.weekday())
+    return Period(monday - timedelta(weeks=weeks - 1), monday + timedelta(days=6), today)
+
+
+@dataclass(frozen=True)
+class RoutineLine:
+    routine_id: str
+    title: str
+    plan: str  # 'mon wed fri', 'daily', '' without a weekly plan
+
+
+@dataclass(frozen=True)
+class Hurt:
+    exercise: str
+    pain: int
+
+
+@dataclass(frozen=True)
+class SessionLine:
+    """One session as the report shows it."""
+
+    id: int
+    day: date
+    started: datetime  # local time
+    routine_id: str
+    title: str
+    status: str  # completed, stopped, interrupted, running
+    minutes: float | None
+    pain_before: int | None
+    pain_after: int | None
+    effort: int | None
+    sets_done: int
+    sets_planned: int
+    counts: bool  # a set of it was done
+    resumed: bool  # it carried on an interrupted session
+    resumed_from: date | None  # the day of that session, when it is in the period
+    resumed_on: date | None  # it was interrupted and carried on that day
+    hurts: tuple[Hurt, ...]
+    note: str | None
+
+    @property
+    def marks(self) -> list[str]:
+        """'interrupted', 'resumed later', 'resumed', 'stopped early', 'hurt', in that order."""
+        out = []
+        if self.status == "interrupted":
+            out.append("interrupted")
+        if self.resumed_on is not None:
+            out.append("resumed later")
+        if self.resumed:
+            out.append("resumed")
+        if self.status == "stopped":
+            out.append("stopped early")
+        if self.hurts:
+            out.append("hurt")
+        return out
+
+
+@dataclass(frozen=True)
+class DayCell:
+    """A day of the calendar: the routines planned and the sessions of it."""
+
+    day: date
+    planned: tuple[str, ...]
+    sessions: tuple[SessionLine, ...]
+    when: str  # "before" (the first session), "past", "today" or "to-come"
+
+    @property
+    def done(self) -> tuple[str, ...]:
+        """The routines with a session that counts, in the order done."""
+        return tuple(dict.fromkeys(s.routine_id for s in self.sessions if s.counts))
+
+    @property
+    def kept(self) -> int:
+        return sum(1 for r in self.planned if r in self.done)
+
+    @property
+    def state(self) -> str:
+        """kept (all planned done), part (some), extra (done, none planned), to-come, due
+        (planned today, not done yet), missed (planned, a day gone by), before (a day
+        before the first session, which no plan counts), rest."""
+        if self.planned and self.kept == len(self.planned):
+            return "kept"
+        if self.kept:
+            return "part"
+        if self.done:
+            return "extra"
+        if self.when in ("to-come", "before"):
+            return self.when
+        if self.planned:
+            return "due" if self.when == "today" else "missed"
+        return "rest"
+
+
+@dataclass(frozen=True)
+class WeekLine:
+    monday: date
+    days: tuple[DayCell, ...]
+    planned: int  # planned routine-days in the week
+    planned_so_far: int  # of those, up to today
+    kept: int
+    extra: int  # routine-days done and not planned
+    sessions: int  # sessions that did a set
+    minutes: float
+    pain_before: float | None  # averages of the sessions that have one
+    pain_after: float | None
+    effort: float | None
+
+    @property
+    def label(self) -> str:
+        year, week, _ = self.monday.isocalendar()
+        return f"{year}-W{week:02d}"
+
+
+@dataclass(frozen=True)
+class NoteLine:
+    day: date
+    title: str
+    text: str  # cut at NOTE_LIMIT characters
+    cut: int  # characters left out
+    whole: str
+
+
+@dataclass(frozen=True)
+class Totals:
+    sessions: int  # that did a set
+    days: int  # days with such a session
+    planned_so_far: int
+    kept: int
+    minutes: float
+    sets_done: int
+    sets_skipped: int
+    interrupted: int
+    resumed: int
+    hurts: int
+    pain_before: float | None
+    pain_after: float | None
+    effort: float | None
+
+
+@dataclass(frozen=True)
+class Report:
+    period: Period
+    made: datetime
+    routines: tuple[RoutineLine, ...]
+    weeks: tuple[WeekLine, ...]  # oldest first
+    sessions: tuple[SessionLine, ...]  # oldest first
+    exercises: tuple[ExerciseLine, ...]
+    notes: tuple[NoteLine, ...]
+    totals: Totals
+    ever: int  # sessions in the whole history (of the routines asked for, when asked)
+    left_out: str = ""  # 'sessions that could not be read' words, '' when none
+    problems: tuple[str, ...] = field(default=())
+
+    @property
+    def empty(self) -> bool:
+        return not self.sessions
+
+
+# ----------------------------------------------------------------------------- building
+
+
+def build_report(
+    period: Period,
+    details: Sequence[SessionDetail],
+    *,
+    made: datetime,
+    titles: dict[str, str],
+    schedules: Sequence[Schedule] = (),
+    changes: Sequence[DoseChange] = (),
+    routine_ids: Sequence[str] | None = None,
+    ever: int = 0,
+    started: date | None = None,
+    left_out: str = "",
+    problems: Sequence[str] = (),
+) -> Report:
+    """The report of `period` from its sessions (any order) and the dose changes and weekly
+    plans of today (of every routine: those of `routine_ids` are kept when it is given).
+    `started`: the day of the first session ever; the plan counts no day before it."""
+    wanted = set(routine_ids) if routine_ids is not None else None
+
+    def keep(routine_id: str) -> bool:
+        return wanted is None or routine_id in wanted
+
+    details = sorted(
+        (d for d in details if keep(d.session.routine_id) and period.holds(d.session.day)),
+        key=lambda d: (d.session.started_at, d.session.id),
+    )
+    plans = [s for s in schedules if keep(s.routine_id)]
+    sessions = _session_lines(details)
+    titles = {**titles, **{d.session.routine_id: d.session.title for d in details}}
+    routines = _routines(plans, sessions, titles, routine_ids)
+    weeks = _weeks(period, plans, sessions, started)
+    exercises = exercise_lines(details, [c for c in changes if keep(c.routine_id)], period.holds)
+    notes = tuple(
+        _note(s.day, s.title, s.note) for s in sessions if s.note is not None and s.note.strip()
+    )
+    return Report(
+        period=period,
+        made=made,
+        routines=routines,
+        weeks=weeks,
+        sessions=sessions,
+        exercises=exercises,
+        notes=notes,
+        totals=_totals(weeks, sessions, exercises),
+        ever=ever,
+        left_out=left_out,
+        problems=tuple(problems),
+    )
+
+
+def _session_lines(details: Sequence[SessionDetail]) -> tuple[SessionLine, ...]:
+    by_id = {d.session.id: d.session for d in details}
+    resumed_on: dict[int, date] = {}
+    for d in details:
+        if d.session.resumed_from is not None:
+            resumed_on.setdefault(d.session.resumed_from, d.session.day)
+    lines = []
+    for d in details:
+        s = d.session
+        counts = count_sets(d.sets)
+        done = sum(c.done for c in counts)
+        earlier = by_id.get(s.resumed_from) if s.resumed_from is not None else None
+        lines.append(
+            SessionLine(
+                id=s.id,
+                day=s.day,
+                started=s.started_at.astimezone(),
+                routine_id=s.routine_id,
+                title=s.title,
+                status=s.status,
+                minutes=s.minutes,
+                pain_before=s.pain_before,
+                pain_after=s.pain_after,
+                effort=s.effort,
+                sets_done=done,
+                sets_planned=s.planned_sets or sum(c.planned for c in counts),
+                counts=any(not r.skipped for r in d.sets),
+                resumed=s.resumed_from is not None,
+                resumed_from=earlier.day if earlier is not None else None,
+                resumed_on=resumed_on.get(s.id),
+                hurts=tuple(Hurt(r.exercise, r.hurt) for r in d.sets if r.hurt is not None),
+                note=s.note,
+            )
+        )
+    return tuple(lines)
+
+
+def _routines(
+    plans: Sequence[Schedule],
+    sessions: Sequence[SessionLine],
+    titles: dict[str, str],
+    asked: Sequence[str] | None,
+) -> tuple[RoutineLine, ...]:
+    order = list(asked or ())
+    order += [s.routine_id for s in plans]
+    order += [s.routine_id for s in sessions]
+    days = {s.routine_id: s.days for s in plans}
+    return tuple(
+        RoutineLine(rid, titles.get(rid, rid), days_text(days[rid]) if rid in days else "")
+        for rid in dict.fromkeys(order)
+    )
+
+
+def _weeks(
+    period: Period,
+    plans: Sequence[Schedule],
+    sessions: Sequence[SessionLine],
+    started: date | None,
+) -> tuple[WeekLine, ...]:
+    by_day: dict[date, list[SessionLine]] = {}
+    for s in sessions:
+        by_day.setdefault(s.day, []).append(s)
+    weeks = []
+    for n in range(period.weeks):
+        monday = period.first + timedelta(weeks=n)
+        days = tuple(
+            DayCell(
+                day, planned_on(plans, day), tuple(by_day.get(day, ())), _when(day, period, started)
+            )
+            for day in (monday + timedelta(days=k) for k in range(7))
+        )
+        mine = [s for day in days for s in day.sessions]
+        done = [s for s in mine if s.counts]
+        weeks.append(
+            WeekLine(
+                monday=monday,
+                days=days,
+                planned=sum(len(d.planned) for d in days),
+                planned_so_far=sum(len(d.planned) for d in days if d.when in ("past", "today")),
+                kept=sum(d.kept for d in days if d.when in ("past", "today")),
+                extra=sum(1 for d in days for r in d.done if r not in d.planned),
+                sessions=len(done),
+                minutes=sum(s.minutes or 0.0 for s in mine),
+                pain_before=_mean(s.pain_before for s in mine),
+                pain_after=_mean(s.pain_after for s in mine),
+                effort=_mean(s.effort for s in mine),
+            )
+        )
+    return tuple(weeks)
+
+
+def _when(day: date, period: Period, started: date | None) -> str:
+    if started is None or day < started:
+        return "before"
+    return "past" if day < period.today else "today" if day == period.today else "to-come"
+
+
+def _mean(values: Iterable[int | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return fmean(known) if known else None
+
+
+# ----------------------------------------------------------------------------- exercises
+
+
+def _note(day: date, title: str, text: str | None) -> NoteLine:
+    words = (text or "").strip()
+    cut = max(0, len(words) - NOTE_LIMIT)
+    return NoteLine(day, title, words[:NOTE_LIMIT].rstrip() if cut else words, cut, words)
+
+
+def _totals(
+    weeks: Sequence[WeekLine], sessions: Sequence[SessionLine], exercises: Sequence[ExerciseLine]
+) -> Totals:
+    done = [s for s in sessions if s.counts]
+    return Totals(
+        sessions=len(done),
+        days=len({s.day for s in done}),
+        planned_so_far=sum(w.planned_so_far for w in weeks),
+        kept=sum(w.kept for w in weeks),
+        minutes=sum(s.minutes or 0.0 for s in sessions),
+        sets_done=sum(e.sets_done for e in exercises),
+        sets_skipped=sum(e.sets_skipped for e in exercises),
+        interrupted=sum(1 for s in sessions if s.status == "interrupted"),
+        resumed=sum(1 for s in sessions if s.resumed),
+        hurts=sum(len(s.hurts) for s in sessions),
+        pain_before=_mean(s.pain_before for s in sessions),
+        pain_after=_mean(s.pain_after for s in sessions),
+        effort=_mean(s.effort for s in sessions),
+    )
