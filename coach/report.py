@@ -218,7 +218,10 @@ def render_html(report: Report) -> str:
 
 def render_text(report: Report) -> str:
     """The same figures as plain lines, for an email body or a screen reader."""
-    lines = [f"Home exercise report: {period_text(report)} ({report.period.weeks} weeks)"]
+    weeks = report.period.weeks
+    lines = [
+        f"Home exercise report: {period_text(report)} ({weeks} week{'' if weeks == 1 else 's'})"
+    ]
     lines.append(f"Made {long_day(report.made.date())} {report.made:%H:%M}")
     lines += [*report.problems, *([report.left_out] if report.left_out else [])]
     codes = routine_codes(report)

@@ -156,22 +156,15 @@ def cmd_report(
 
 
 def _to_standard_output(text: str, form: str) -> None:
-    """The page or text on standard output; a page an output cannot take in full gets
-    character references (the same page), text gets look-alikes and a warning."""
+    """The page or text on standard output. A page the output cannot take in full gets
+    character references (the same page, in ASCII); text gets look-alikes (→ as ->), as every
+    printing command's does."""
     from coach.output import can_encode
 
     out = sys.stdout
     if out is None:
         raise UserError("standard output is closed; -o FILE writes the report to a file")
-    if not can_encode(out, text):
-        if form == "html":
-            # Character references are the same page in plain ASCII, which every output takes.
-            text = text.encode("ascii", "xmlcharrefreplace").decode("ascii")
-        else:
-            print(
-                "coach: standard output cannot take every character, so some are written "
-                "as look-alikes; -o FILE writes them all",
-                file=sys.stderr,
-            )
+    if form == "html" and not can_encode(out, text):
+        text = text.encode("ascii", "xmlcharrefreplace").decode("ascii")
     out.write(text)
     out.flush()

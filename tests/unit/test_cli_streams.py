@@ -55,6 +55,9 @@ COMMANDS = [
     ("history", "--all"),
     ("--help",),
     ("history", "--help"),
+    ("report", "-o", "-"),
+    ("report", "--format", "text"),
+    ("report", "--help"),
 ]
 
 
