@@ -282,6 +282,14 @@ def _main(argv: Sequence[str] | None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as err:
+        from coach.output import OUTPUT_FAILURES, drop_standard_output
+
+        if err.errno not in OUTPUT_FAILURES:
+            raise
+        drop_standard_output()  # a full disk under `coach list > file`: one line, not a trace
+        print(f"coach: cannot write to standard output: {err.strerror}", file=sys.stderr)
+        return 1
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -233,7 +233,7 @@ def _write_export(text: str, kind: str, output: str | None) -> None:
     """To standard output (no `-o`, or `-o -`), or to the file `output` by `write_file`: in one
     step, through a link, keeping the file's mode, never onto a folder, pipe or device. A CSV
     file starts with a byte-order mark, so spreadsheets read accented letters right."""
-    from coach.output import OutputError, can_encode, write_file
+    from coach.output import OutputError, can_encode, write_file, write_standard_output
 
     if output is None or output == STANDARD_OUTPUT:
         if sys.stdout is None:
@@ -249,8 +249,10 @@ def _write_export(text: str, kind: str, output: str | None) -> None:
                     "as look-alikes; -o FILE writes them all",
                     file=sys.stderr,
                 )
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            write_standard_output(text)
+        except OutputError as err:
+            raise UserError(str(err)) from None
         return
     try:
         write_file(output, text.encode("utf-8-sig" if kind == "csv" else "utf-8"))

@@ -2,8 +2,9 @@
 
 Titles, names, cues, notes, file names and error messages are data, never markup: every surface
 builds `rich.text.Text` from them (or prints them plainly), so `Hips [beginner] [/]` reads just
-so. Control characters, which would move the cursor, clear the screen or ring the bell, and
-the stand-ins Python uses for bytes of a file name that are not UTF-8, are shown escaped.
+so. Control characters, which would move the cursor, clear the screen or ring the bell, the
+marks that turn the direction of text, and the stand-ins Python uses for bytes of a file name
+that are not UTF-8, are shown escaped.
 """
 
 from __future__ import annotations
@@ -12,8 +13,12 @@ import re
 
 from rich.text import Text
 
-# C0 controls other than tab and line feed, DEL, C1 controls, and lone surrogates.
-_HIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# C0 controls other than tab and line feed, DEL, C1 controls, lone surrogates, and the marks
+# that turn the direction of text (a right-to-left override would show "(evil)" as "(live)",
+# and run on into whatever follows it on the line).
+_HIDDEN = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import os
 import stat
 import sys
@@ -79,6 +80,36 @@ def write_file(path: str | os.PathLike[str], data: bytes) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
     _sync_folder(folder)
+
+
+def write_standard_output(text: str) -> None:
+    """Write `text` to standard output and flush it. An output that fails (a full disk, a
+    device error) raises `OutputError` in one line; what could not be written is dropped, so
+    that closing the stream at exit does not fail again."""
+    out = sys.stdout
+    if out is None:
+        raise OutputError("standard output is closed; -o FILE writes to a file")
+    try:
+        out.write(text)
+        out.flush()
+    except BrokenPipeError:
+        raise  # the reader went away: the caller ends quietly
+    except OSError as err:
+        drop_standard_output()
+        raise OutputError(f"cannot write to standard output: {err.strerror or err}") from None
+
+
+OUTPUT_FAILURES = frozenset({errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT})
+"""The errors of an output that can take no more (a full disk, a device that failed)."""
+
+
+def drop_standard_output() -> None:
+    """Point standard output at the null device, after a write to it failed: what is still
+    buffered is dropped, so that closing the stream at exit does not fail again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def _not_a_file(mode: int) -> str:

@@ -10,6 +10,7 @@ Content-Security-Policy forbids any of them. The text is the same figures, line 
 from __future__ import annotations
 
 import string
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from coach import __version__
 from coach.literal import shown
 from coach.report_charts import session_chart, week_chart
 from coach.report_data import DayCell, Report, SessionLine
-from coach.report_exercises import DoseSpan
+from coach.report_exercises import ChangeLine, DoseSpan, ExerciseLine
 
 TEMPLATES = Path(__file__).parent / "templates"
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -26,7 +27,7 @@ MISSING = "–"
 SESSION_ROWS = 24
 """The page lists every session up to this many; beyond, the sessions with a mark (so that
 the default report prints on two pages). The text lists them all."""
-NOTE_ROWS = 12
+NOTE_ROWS = 10
 """The page shows the latest notes up to this many; the text has them all."""
 
 
@@ -71,21 +72,36 @@ def time_text(minutes: float) -> str:
 
 def when(s: SessionLine) -> str:
     """'Mon 3 Nov 07:10'."""
-    return f"{short_day(s.started.date())} {s.started:%H:%M}"
+    return f"{short_day(s.day)} {s.started:%H:%M}"  # the day it was kept under, as the calendar
 
 
 def span_dates(span: DoseSpan) -> str:
     """'3–16 Nov (5 sessions)', 'Mon 3 Nov (1 session)'."""
-    count = f"{span.sessions} session{'' if span.sessions == 1 else 's'}"
+    return f"{span_days(span)} ({plural_sessions(span.sessions)})"
+
+
+def span_days(span: DoseSpan) -> str:
+    """'3–16 Nov', '30 Nov – 2 Dec', 'Mon 3 Nov'."""
     if span.first == span.last:
-        return f"{short_day(span.first)} ({count})"
+        return short_day(span.first)
     if (span.first.year, span.first.month) == (span.last.year, span.last.month):
-        return f"{span.first.day}–{span.last.day} {span.last:%b} ({count})"
-    return f"{span.first.day} {span.first:%b} – {span.last.day} {span.last:%b} ({count})"
+        return f"{span.first.day}–{span.last.day} {span.last:%b}"
+    return f"{span.first.day} {span.first:%b} – {span.last.day} {span.last:%b}"
+
+
+def plural_sessions(count: int) -> str:
+    return f"{count} session{'' if count == 1 else 's'}"
+
+
+def noteworthy(s: SessionLine) -> bool:
+    """A session with something to tell: a mark, a set skipped or not reached, pain higher
+    after than before, or a note."""
+    return bool(s.marks or s.skipped or s.sets_done < s.sets_planned or s.pain_rose or s.note)
 
 
 def session_marks(s: SessionLine) -> str:
-    """'interrupted, resumed later', 'resumed (from Mon 3 Nov)', 'hurt: Clamshell 6'."""
+    """'interrupted; resumed Sat 28 Nov', 'resumed (from Sat 28 Nov)', '1 set skipped',
+    'stopped with pain: Clamshell, pain 6/10', 'note'."""
     words = []
     for mark in s.marks:
         if mark == "resumed" and s.resumed_from is not None:
@@ -94,34 +110,79 @@ def session_marks(s: SessionLine) -> str:
             words.append(f"resumed {short_day(s.resumed_on)}")
         elif mark == "hurt":
             words.append(
-                "stopped with pain: " + ", ".join(f"{h.exercise} {h.pain}" for h in s.hurts)
+                "stopped with pain: "
+                + ", ".join(f"{h.exercise}, pain {h.pain}/10" for h in s.hurts)
             )
         else:
             words.append(mark)
+    if s.skipped:
+        words.append(f"{s.skipped} set{'' if s.skipped == 1 else 's'} skipped")
+    if s.note:
+        words.append("note")
     return "; ".join(words)
+
+
+def hurt_words(hurts: Sequence[tuple[date, int]]) -> str:
+    """'stopped with pain on Tue 1 Dec (6/10)'; over three times, how often, the highest
+    pain and the latest: 'stopped with pain 5 times, up to 7/10, last on Tue 1 Dec'."""
+    if len(hurts) > 3:
+        return (
+            f"stopped with pain {len(hurts)} times, up to {max(p for _, p in hurts)}/10, "
+            f"last on {short_day(max(day for day, _ in hurts))}"
+        )
+    return "stopped with pain on " + ", ".join(
+        f"{short_day(day)} ({pain}/10)" for day, pain in hurts
+    )
+
+
+def change_groups(e: ExerciseLine) -> list[tuple[str, str]]:
+    """The dose changes as (what, why) lines: one line when every change has the same reason
+    ('Mon 16 Nov 10 → 12 reps; Fri 20 Nov 12 → 14 reps', 'step up: …'), else one each."""
+    if not e.changes:
+        return []
+
+    def what(c: ChangeLine) -> str:
+        side = f" ({c.side} leg)" if c.side else ""
+        return f"{short_day(c.day)}{side}: {c.what}"
+
+    reasons = {c.reason for c in e.changes}
+    if len(reasons) == 1:
+        return [("; ".join(what(c) for c in e.changes), e.changes[0].reason)]
+    return [(what(c), c.reason) for c in e.changes]
+
+
+def page_spans(e: ExerciseLine) -> str:
+    """The dose over time on one line, as the page shows it: 'A (dates) → B (dates)'; over
+    three doses, the first, how many between, and the last (the changes give each step)."""
+    parts = [
+        f"{span.dose} ({span_days(span)}, {plural_sessions(span.sessions)})" for span in e.spans
+    ]
+    if len(parts) > 3:
+        parts = [parts[0], f"{len(parts) - 2} doses between", parts[-1]]
+    return " → ".join(parts)
 
 
 def routine_codes(report: Report) -> dict[str, str]:
     """A letter for each routine (A, B, …), for the calendar and the tables."""
-    letters = string.ascii_uppercase
+    letters = [c for c in string.ascii_uppercase if c not in "IR"]  # I and R are marks
     return {
         r.routine_id: letters[n] if n < len(letters) else str(n + 1)
         for n, r in enumerate(report.routines)
     }
 
 
-def day_marks(day: DayCell, codes: dict[str, str]) -> str:
-    """The marks of a day: a routine's letter (✓ with one routine) for each session that
-    counts, I for interrupted, R for resumed, ! for a set stopped with pain."""
+def day_marks(day: DayCell, codes: dict[str, str]) -> list[tuple[str, str]]:
+    """The marks of a day, one (routine, marks) a session: the routine's letter (✓ with one
+    routine) when a set of it was done; I interrupted, R resumed, ! a set stopped with pain."""
     one = len(codes) <= 1
     marks = []
     for s in day.sessions:
-        mark = ("✓" if one else codes.get(s.routine_id, "?")) if s.counts else ""
-        mark += ("I" if s.status == "interrupted" else "") + ("R" if s.resumed else "")
-        mark += "!" if s.hurts else ""
-        if mark:
-            marks.append(mark)
-    return " ".join(marks)
+        code = ("✓" if one else codes.get(s.routine_id, "?")) if s.counts else ""
+        extra = ("I" if s.status == "interrupted" else "") + ("R" if s.resumed else "")
+        extra += "!" if s.hurts else ""
+        if code or extra:
+            marks.append((code, extra))
+    return marks
 
 
 def day_title(day: DayCell, titles: dict[str, str]) -> str:
@@ -148,7 +209,24 @@ def empty_text(report: Report) -> str:
 
 
 def period_text(report: Report) -> str:
-    return f"{long_day(report.period.first)} – {long_day(report.period.last)}"
+    """'23 November – 2 December 2026' (up to the day it was made)."""
+    period = report.period
+    return f"{long_day(period.first)} – {long_day(min(period.last, period.today))}"
+
+
+def pairs_text(count: int) -> str:
+    """'of the 8 sessions with both'."""
+    return f"of the {count} session{'' if count == 1 else 's'} with both"
+
+
+def weeks_text(report: Report) -> str:
+    """'4 weeks', or '2 weeks: the history begins on Mon 23 Nov' when fewer were shown than
+    asked for."""
+    weeks = report.period.weeks
+    text = f"{weeks} week{'' if weeks == 1 else 's'}"
+    if report.period.asked:
+        text += f" of the {report.period.asked} asked for: the history begins then"
+    return text
 
 
 # ----------------------------------------------------------------------------- HTML
@@ -177,16 +255,24 @@ def render_html(report: Report) -> str:
     days = [d for w in report.weeks for d in w.days]
     sessions_of: dict[str, int] = {r.routine_id: 0 for r in report.routines}
     for s in report.sessions:
-        if s.counts:
+        if s.counted:
             sessions_of[s.routine_id] = sessions_of.get(s.routine_id, 0) + 1
     rows = list(report.sessions)
     if len(rows) > SESSION_ROWS:
-        rows = [s for s in rows if s.marks][-SESSION_ROWS:]
+        rows = [s for s in rows if noteworthy(s)]
+    earlier_rows = max(0, len(rows) - SESSION_ROWS)
+    rows = rows[earlier_rows:]
     notes = report.notes[-NOTE_ROWS:]
     return env.get_template("report.html.j2").render(
         report=report,
         rows=rows,
-        other_sessions=len(report.sessions) - len(rows),
+        other_sessions=len(report.sessions) - len(rows) - earlier_rows,
+        earlier_rows=earlier_rows,
+        weeks_text=weeks_text(report),
+        pairs_text=pairs_text,
+        hurt_words=hurt_words,
+        change_groups=change_groups,
+        page_spans=page_spans,
         notes=notes,
         earlier_notes=len(report.notes) - len(notes),
         t=report.totals,
@@ -218,10 +304,7 @@ def render_html(report: Report) -> str:
 
 def render_text(report: Report) -> str:
     """The same figures as plain lines, for an email body or a screen reader."""
-    weeks = report.period.weeks
-    lines = [
-        f"Home exercise report: {period_text(report)} ({weeks} week{'' if weeks == 1 else 's'})"
-    ]
+    lines = [f"Home exercise report: {period_text(report)} ({weeks_text(report)})"]
     lines.append(f"Made {long_day(report.made.date())} {report.made:%H:%M}")
     lines += [*report.problems, *([report.left_out] if report.left_out else [])]
     codes = routine_codes(report)
@@ -240,18 +323,21 @@ def render_text(report: Report) -> str:
             "",
             "Summary",
             f"  Sessions: {t.sessions} on {t.days} day{'' if t.days == 1 else 's'}",
-            f"  Planned days kept: {kept}",
+            f"  Planned sessions kept: {kept}",
             f"  Time exercising: {time_text(t.minutes)}",
-            f"  Pain before → after, average (0–10): {avg(t.pain_before)} → {avg(t.pain_after)}",
+            f"  Pain before → after, average (0–10): {avg(t.pain_before)} → {avg(t.pain_after)}"
+            f" ({pairs_text(t.paired)})",
             f"  Effort, average (0–10): {avg(t.effort)}",
             f"  Sets done: {t.sets_done}; skipped: {t.sets_skipped}",
         ]
     lines += ["", "Calendar against the plan"]
     for w in report.weeks:
-        lines.append(
-            f"  {w.label}: {w.kept} of {w.planned_so_far} planned days kept"
-            + (f", {w.extra} not planned" if w.extra else "")
+        kept = (
+            f"{w.kept} of {w.planned_so_far} planned sessions kept"
+            if w.planned_so_far
+            else "no planned session yet"
         )
+        lines.append(f"  {w.label}: {kept}" + (f", {w.extra} not planned" if w.extra else ""))
         for d in w.days:
             if (d.planned and d.when != "before") or d.sessions:
                 lines.append(f"    {_day_line(d, codes)}")
@@ -274,7 +360,7 @@ def render_text(report: Report) -> str:
     if report.exercises:
         lines += ["", "Exercises: dose over time, sets, changes"]
         for e in report.exercises:
-            hurt = f", stopped with pain {e.hurts}×" if e.hurts else ""
+            hurt = f"; {hurt_words(e.hurts)}" if e.hurts else ""
             lines.append(
                 f"  {codes[e.routine_id]}  {e.key}: {e.sets_done} sets done, "
                 f"{e.sets_skipped} skipped{hurt}"

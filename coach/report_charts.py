@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from coach.report_data import Report, SessionLine, WeekLine
 
@@ -21,7 +22,7 @@ WEEK_WIDTH = 300.0
 """The charts' widths in SVG units; the page scales each to its column."""
 LEFT, RIGHT, TOP = 26.0, 8.0, 8.0
 PLOT_HEIGHT = 110.0
-AXIS_SPACE = 30.0  # under the plot: marks and week labels
+AXIS_SPACE = 40.0  # under the plot: marks and week labels
 LABEL_ROOM = 46.0  # the room a week label ("2026-W45") takes
 
 
@@ -69,7 +70,7 @@ class Chart:
     bottom: float  # y of pain 0
     ticks: tuple[Tick, ...]
     dividers: tuple[float, ...]  # x of each line between weeks
-    labels: tuple[tuple[float, str], ...]  # (x, text) under the plot
+    labels: tuple[tuple[float, str, str], ...]  # (x, week, its dates) under the plot
     points: tuple[Point, ...] = ()
     weeks: tuple[WeekBars, ...] = ()
     bar_width: float = 0.0
@@ -80,18 +81,29 @@ def _y(pain: float) -> float:
 
 
 def _frame(
-    width: float, columns: int, labels: Sequence[str]
-) -> tuple[float, list[float], list[tuple[float, str]]]:
+    width: float, columns: int, labels: Sequence[tuple[str, str]]
+) -> tuple[float, list[float], list[tuple[float, str, str]]]:
     """The width of a column, the x of each line between groups of columns (one group a
-    label), and the place of each label under the plot."""
+    label), and the place of each label (two lines) under the plot. Over many weeks only
+    every so many groups get a label and a line, so that none overlap."""
     span = (width - LEFT - RIGHT) / max(columns, 1)
     step = max(1, columns // len(labels)) if labels else 1
-    dividers = [LEFT + span * n for n in range(step, columns, step)]
-    every = math.ceil(LABEL_ROOM / (span * step))  # so that no two labels overlap
+    every = math.ceil(LABEL_ROOM / (span * step))
+    dividers = [LEFT + span * n for n in range(step * every, columns, step * every)]
     placed = [
-        (LEFT + span * step * (n + 0.5), text) for n, text in enumerate(labels) if n % every == 0
+        (LEFT + span * step * (n + 0.5), text, sub)
+        for n, (text, sub) in enumerate(labels)
+        if n % every == 0
     ]
     return span, dividers, placed
+
+
+def _dates(monday: date) -> str:
+    """'16–22 Nov', '30 Nov – 6 Dec'."""
+    sunday = monday + timedelta(days=6)
+    if monday.month == sunday.month:
+        return f"{monday.day}–{sunday.day} {sunday:%b}"
+    return f"{monday.day} {monday:%b} – {sunday.day} {sunday:%b}"
 
 
 def _ticks() -> tuple[Tick, ...]:
@@ -102,7 +114,9 @@ def session_chart(report: Report) -> Chart:
     """Every session of the period on its day; sessions of one day side by side."""
     period = report.period
     days = (period.last - period.first).days + 1
-    span, dividers, labels = _frame(SESSION_WIDTH, days, [w.label for w in report.weeks])
+    span, dividers, labels = _frame(
+        SESSION_WIDTH, days, [(w.label, _dates(w.monday)) for w in report.weeks]
+    )
     by_day: dict[int, list[SessionLine]] = {}
     for s in report.sessions:
         by_day.setdefault((s.day - period.first).days, []).append(s)
@@ -128,7 +142,7 @@ def session_chart(report: Report) -> Chart:
         TOP + PLOT_HEIGHT,
         _ticks(),
         tuple(round(x, 1) for x in dividers),
-        tuple((round(x, 1), text) for x, text in labels),
+        tuple((round(x, 1), text, sub) for x, text, sub in labels),
         points=tuple(points),
     )
 
@@ -148,7 +162,7 @@ def session_title(s: SessionLine) -> str:
         for value, when in ((s.pain_before, "before"), (s.pain_after, "after"))
         if value is not None
     )
-    text = f"{s.started:%a} {s.started.day} {s.started:%b %H:%M}, {s.title}: "
+    text = f"{s.day:%a} {s.day.day} {s.day:%b} {s.started:%H:%M}, {s.title}: "
     text += f"pain {pain}" if pain else "no pain given"
     if s.marks:
         text += "; " + ", ".join(s.marks)
@@ -158,7 +172,9 @@ def session_title(s: SessionLine) -> str:
 def week_chart(report: Report) -> Chart:
     """Two bars a week: the average pain before (left) and after (right)."""
     weeks = report.weeks
-    span, dividers, labels = _frame(WEEK_WIDTH, len(weeks), [w.label for w in weeks])
+    span, dividers, labels = _frame(
+        WEEK_WIDTH, len(weeks), [(w.label, f"{w.monday.day} {w.monday:%b}") for w in weeks]
+    )
     width = min(span * 0.28, 40.0)
     bars = []
     for n, w in enumerate(weeks):
@@ -181,7 +197,7 @@ def week_chart(report: Report) -> Chart:
         TOP + PLOT_HEIGHT,
         _ticks(),
         tuple(round(x, 1) for x in dividers),
-        tuple((round(x, 1), text) for x, text in labels),
+        tuple((round(x, 1), text, sub) for x, text, sub in labels),
         weeks=tuple(bars),
         bar_width=round(width, 1),
     )

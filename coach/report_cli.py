@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from coach.commands import UserError, is_history_file
+from coach.literal import shown
 from coach.output import STANDARD_OUTPUT
 from coach.report_data import Report, build_report, period_of
 
@@ -31,7 +32,6 @@ def gather(
     from coach.history.model import DoseChange, HistoryError, Schedule, SessionDetail
     from coach.history.sqlite import FILE_NAME, LOCK_WAIT, HistoryStore
 
-    period = period_of(now.date(), weeks)
     found, _ = routine_list(data, write_cache=False)
     titles = {item.id: item.summary.title for item in found if item.summary is not None}
     wanted = list(dict.fromkeys(_routine_id(name, data) for name in routines)) or None
@@ -41,6 +41,7 @@ def gather(
     schedules: list[Schedule] = []
     ever, left_out, told = 0, "", []
     started: date | None = None
+    period = period_of(now.date(), weeks)
     if path.exists():
         try:
             store = HistoryStore.open(path, busy_timeout=2.0)
@@ -52,11 +53,12 @@ def gather(
                 if store.journal_note:
                     told.append(f"coach: {store.journal_note}")
                 store.mark_interrupted(now)
+                started = store.first_day(wanted)
+                period = period_of(now.date(), weeks, started)
                 details = store.between(period.first, period.today, wanted)
                 changes = store.dose_changes()
                 schedules = store.schedules()
                 ever = store.count()
-                started = store.first_day(wanted)
                 unreadable = store.unreadable()
         except HistoryError as err:
             raise UserError(str(err)) from None
@@ -90,7 +92,11 @@ def _routine_id(name: str, data: Path) -> str:
     """A routine id as typed; a path to a routine file gives the id its sessions are kept by."""
     from coach.catalog import looks_like_path
 
-    return Path(name).stem if looks_like_path(name) else name
+    if not looks_like_path(name):
+        return name
+    if not Path(name).expanduser().is_file():
+        raise UserError(f"no routine file {name}")
+    return Path(name).stem
 
 
 def cmd_report(
@@ -109,6 +115,8 @@ def cmd_report(
         raise UserError(f"--weeks is a whole number from 1 to {MAX_WEEKS}, not {weeks}")
     if open_page and form == "text":
         raise UserError("--open opens the HTML page; it does not go with --format text")
+    if output == "":
+        raise UserError("-o needs a file name (- is standard output)")
     target = output if output is not None else (DEFAULT_FILE if form == "html" else STANDARD_OUTPUT)
     if open_page and target == STANDARD_OUTPUT:
         raise UserError("--open needs the page in a file; it does not go with -o -")
@@ -139,7 +147,7 @@ def cmd_report(
         raise UserError(str(err)) from None
     count = report.totals.sessions
     print(
-        f"Wrote {target}: {count} session{'' if count == 1 else 's'}, "
+        f"Wrote {shown(target)}: {count} session{'' if count == 1 else 's'}, "
         f"{report.period.weeks} week{'' if report.period.weeks == 1 else 's'}, "
         f"{len(data_bytes) / 1024:.0f} KB"
     )
@@ -151,7 +159,7 @@ def cmd_report(
         except webbrowser.Error:
             opened = False
         if not opened:
-            raise UserError(f"no browser could be opened; the report is in {target}")
+            raise UserError(f"no browser could be opened; the report is in {shown(target)}")
     return 0
 
 
@@ -159,12 +167,11 @@ def _to_standard_output(text: str, form: str) -> None:
     """The page or text on standard output. A page the output cannot take in full gets
     character references (the same page, in ASCII); text gets look-alikes (→ as ->), as every
     printing command's does."""
-    from coach.output import can_encode
+    from coach.output import OutputError, can_encode, write_standard_output
 
-    out = sys.stdout
-    if out is None:
-        raise UserError("standard output is closed; -o FILE writes the report to a file")
-    if form == "html" and not can_encode(out, text):
+    if form == "html" and sys.stdout is not None and not can_encode(sys.stdout, text):
         text = text.encode("ascii", "xmlcharrefreplace").decode("ascii")
-    out.write(text)
-    out.flush()
+    try:
+        write_standard_output(text)
+    except OutputError as err:
+        raise UserError(str(err)) from None

@@ -20,7 +20,7 @@ from coach.history.model import DoseChange, Schedule, SessionDetail
 from coach.report_exercises import ExerciseLine, exercise_lines
 from coach.weekly import days_text, planned_on
 
-NOTE_LIMIT = 280
+NOTE_LIMIT = 200
 """A note longer than this many characters is cut on the page (the export keeps it whole)."""
 
 
@@ -29,6 +29,7 @@ class Period:
     first: date  # a Monday
     last: date  # the Sunday of today's week
     today: date
+    asked: int = 0  # the weeks asked for, when the history began later (then fewer are shown)
 
     @property
     def weeks(self) -> int:
@@ -38,10 +39,15 @@ class Period:
         return self.first <= day <= self.last
 
 
-def period_of(today: date, weeks: int) -> Period:
-    """The `weeks` whole weeks that end with the week of `today`."""
+def period_of(today: date, weeks: int, started: date | None = None) -> Period:
+    """The `weeks` whole weeks that end with the week of `today`; from the week of `started`
+    (the first session ever) when that came later, so that no empty week leads the page."""
     monday = today - timedelta(days=today.weekday())
-    return Period(monday - timedelta(weeks=weeks - 1), monday + timedelta(days=6), today)
+    first = monday - timedelta(weeks=weeks - 1)
+    if started is not None and first < started <= today:
+        begun = started - timedelta(days=started.weekday())
+        return Period(begun, monday + timedelta(days=6), today, asked=weeks)
+    return Period(first, monday + timedelta(days=6), today)
 
 
 @dataclass(frozen=True)
@@ -74,11 +80,26 @@ class SessionLine:
     sets_done: int
     sets_planned: int
     counts: bool  # a set of it was done
+    skipped: int  # sets skipped (the person moved on)
     resumed: bool  # it carried on an interrupted session
     resumed_from: date | None  # the day of that session, when it is in the period
     resumed_on: date | None  # it was interrupted and carried on that day
     hurts: tuple[Hurt, ...]
     note: str | None
+
+    @property
+    def counted(self) -> bool:
+        """A session in the counts of sessions: it did a set, and was not carried on in a
+        later session (the two are one workout, counted once, where it was resumed)."""
+        return self.counts and self.resumed_on is None
+
+    @property
+    def pain_rose(self) -> bool:
+        return (
+            self.pain_before is not None
+            and self.pain_after is not None
+            and self.pain_after > self.pain_before
+        )
 
     @property
     def marks(self) -> list[str]:
@@ -143,7 +164,7 @@ class WeekLine:
     extra: int  # routine-days done and not planned
     sessions: int  # sessions that did a set
     minutes: float
-    pain_before: float | None  # averages of the sessions that have one
+    pain_before: float | None  # averages of the sessions with a pain before and after
     pain_after: float | None
     effort: float | None
 
@@ -174,9 +195,10 @@ class Totals:
     interrupted: int
     resumed: int
     hurts: int
-    pain_before: float | None
+    pain_before: float | None  # averages of the sessions with both
     pain_after: float | None
     effort: float | None
+    paired: int  # sessions with a pain before and after
 
 
 @dataclass(frozen=True)
@@ -232,7 +254,12 @@ def build_report(
     titles = {**titles, **{d.session.routine_id: d.session.title for d in details}}
     routines = _routines(plans, sessions, titles, routine_ids)
     weeks = _weeks(period, plans, sessions, started)
-    exercises = exercise_lines(details, [c for c in changes if keep(c.routine_id)], period.holds)
+    exercises = exercise_lines(
+        details,
+        [c for c in changes if keep(c.routine_id)],
+        period.holds,
+        [r.routine_id for r in routines],
+    )
     notes = tuple(
         _note(s.day, s.title, s.note) for s in sessions if s.note is not None and s.note.strip()
     )
@@ -269,15 +296,16 @@ def _session_lines(details: Sequence[SessionDetail]) -> tuple[SessionLine, ...]:
                 day=s.day,
                 started=s.started_at.astimezone(),
                 routine_id=s.routine_id,
-                title=s.title,
+                title=" ".join(s.title.split()),  # a line break or tab in a title: a space
                 status=s.status,
-                minutes=s.minutes,
+                minutes=s.minutes if s.minutes is None or s.minutes >= 0 else None,
                 pain_before=s.pain_before,
                 pain_after=s.pain_after,
                 effort=s.effort,
                 sets_done=done,
                 sets_planned=s.planned_sets or sum(c.planned for c in counts),
                 counts=any(not r.skipped for r in d.sets),
+                skipped=len({(r.exercise_index, r.set_number) for r in d.sets if r.skipped}),
                 resumed=s.resumed_from is not None,
                 resumed_from=earlier.day if earlier is not None else None,
                 resumed_on=resumed_on.get(s.id),
@@ -329,17 +357,30 @@ def _weeks(
                 monday=monday,
                 days=days,
                 planned=sum(len(d.planned) for d in days),
-                planned_so_far=sum(len(d.planned) for d in days if d.when in ("past", "today")),
+                planned_so_far=sum(_so_far(d) for d in days),
                 kept=sum(d.kept for d in days if d.when in ("past", "today")),
                 extra=sum(1 for d in days for r in d.done if r not in d.planned),
-                sessions=len(done),
+                sessions=sum(1 for s in done if s.counted),
                 minutes=sum(s.minutes or 0.0 for s in mine),
-                pain_before=_mean(s.pain_before for s in mine),
-                pain_after=_mean(s.pain_after for s in mine),
+                pain_before=_mean(s.pain_before for s in _paired(mine)),
+                pain_after=_mean(s.pain_after for s in _paired(mine)),
                 effort=_mean(s.effort for s in mine),
             )
         )
     return tuple(weeks)
+
+
+def _so_far(day: DayCell) -> int:
+    """The planned sessions of a day that count so far: every one of a day gone by; today's
+    once kept (today is not over)."""
+    if day.when == "past":
+        return len(day.planned)
+    return day.kept if day.when == "today" else 0
+
+
+def _paired(sessions: Iterable[SessionLine]) -> list[SessionLine]:
+    """The sessions with a pain both before and after: the averages compare like with like."""
+    return [s for s in sessions if s.pain_before is not None and s.pain_after is not None]
 
 
 def _when(day: date, period: Period, started: date | None) -> str:
@@ -357,7 +398,7 @@ def _mean(values: Iterable[int | None]) -> float | None:
 
 
 def _note(day: date, title: str, text: str | None) -> NoteLine:
-    words = (text or "").strip()
+    words = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     cut = max(0, len(words) - NOTE_LIMIT)
     return NoteLine(day, title, words[:NOTE_LIMIT].rstrip() if cut else words, cut, words)
 
@@ -367,7 +408,7 @@ def _totals(
 ) -> Totals:
     done = [s for s in sessions if s.counts]
     return Totals(
-        sessions=len(done),
+        sessions=sum(1 for s in done if s.counted),
         days=len({s.day for s in done}),
         planned_so_far=sum(w.planned_so_far for w in weeks),
         kept=sum(w.kept for w in weeks),
@@ -377,7 +418,8 @@ def _totals(
         interrupted=sum(1 for s in sessions if s.status == "interrupted"),
         resumed=sum(1 for s in sessions if s.resumed),
         hurts=sum(len(s.hurts) for s in sessions),
-        pain_before=_mean(s.pain_before for s in sessions),
-        pain_after=_mean(s.pain_after for s in sessions),
+        pain_before=_mean(s.pain_before for s in _paired(sessions)),
+        pain_after=_mean(s.pain_after for s in _paired(sessions)),
+        paired=len(_paired(sessions)),
         effort=_mean(s.effort for s in sessions),
     )

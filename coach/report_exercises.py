@@ -42,7 +42,7 @@ class ExerciseLine:
     sessions: int
     spans: tuple[DoseSpan, ...]
     changes: tuple[ChangeLine, ...]
-    hurts: int
+    hurts: tuple[tuple[date, int], ...]  # (day, pain) of each set stopped with "this hurts"
 
 
 @dataclass
@@ -53,7 +53,7 @@ class _Tally:
     done: int = 0
     skipped: int = 0
     sessions: int = 0
-    hurts: int = 0
+    hurts: list[tuple[date, int]] = field(default_factory=list)
     spans: list[DoseSpan] = field(default_factory=list)
     sets: int | None = None  # the sets of the latest session that did them all
     values: list[tuple[frozenset[tuple[str, float]], bool]] = field(default_factory=list)
@@ -77,10 +77,12 @@ def exercise_lines(
     details: Sequence[SessionDetail],
     changes: Sequence[DoseChange],
     holds: Callable[[date], bool],
+    routine_ids: Sequence[str] = (),
 ) -> tuple[ExerciseLine, ...]:
-    routine_order = {
-        rid: n for n, rid in enumerate(dict.fromkeys(d.session.routine_id for d in details))
-    }
+    """Each exercise done in the sessions (or whose dose changed in the period), routine by
+    routine in the order of `routine_ids` (then as first done), each in its routine's order."""
+    order = [*routine_ids, *(d.session.routine_id for d in details)]
+    routine_order = {rid: n for n, rid in enumerate(dict.fromkeys(order))}
     tallies: dict[tuple[str, str], _Tally] = {}
     for d in details:
         s = d.session
@@ -98,7 +100,7 @@ def exercise_lines(
             # skipped: the person moved on (n); a set left part-done by a stop is neither
             tally.skipped += len({r.set_number for r in mine if r.skipped})
             tally.sessions += 1
-            tally.hurts += sum(1 for r in mine if r.hurt is not None)
+            tally.hurts += [(s.day, r.hurt) for r in mine if r.hurt is not None]
             whole = (
                 s.status == "completed"
                 and s.resumed_from is None
@@ -129,7 +131,7 @@ def exercise_lines(
                 sessions=tally.sessions,
                 spans=tuple(tally.spans),
                 changes=tuple(sorted(own, key=lambda c: c.day)),
-                hurts=tally.hurts,
+                hurts=tuple(tally.hurts),
             )
         )
     return tuple(lines)

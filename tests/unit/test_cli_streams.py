@@ -191,3 +191,26 @@ def test_the_message_names_what_is_not_a_terminal(
         "(coach run ROUTINE --plain narrates the session in plain lines without one)\n"
     )
     assert stdout.getvalue() == ""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [*COMMANDS[:6], ("report", "-o", "-"), ("history", "--export", "csv"), ("today",)],
+    ids=" ".join,
+)
+def test_a_full_disk_under_the_output_is_one_line_and_exit_1(
+    data_dir: Path, args: tuple[str, ...]
+) -> None:
+    seed(data_dir)
+    if not os.path.exists("/dev/full"):
+        pytest.skip("this system has no /dev/full to fill")
+    with open("/dev/full", "wb") as full:
+        out = subprocess.run(
+            [sys.executable, "-m", "coach", *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "COLUMNS": "100"},
+            timeout=30,
+        )
+    assert out.returncode == 1
+    assert out.stderr == b"coach: cannot write to standard output: No space left on device\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from coach.catalog import resolve
-from coach.history.model import SetRecord
+from coach.history.model import Schedule, SetRecord
 from coach.history.sqlite import MemoryStore
 from coach.report import NOTE_ROWS, SESSION_ROWS, render_html, render_text
 from coach.report_data import NOTE_LIMIT, Report, build_report, period_of
@@ -74,10 +74,12 @@ def test_the_calendar_sets_each_day_against_the_plan(two_weeks: MemoryStore) -> 
 
 def test_the_figures_add_up(two_weeks: MemoryStore) -> None:
     report = report_of(two_weeks)
-    counting = [s for s in report.sessions if s.counts]
+    counting = [s for s in report.sessions if s.counted]  # a resumed workout counts once
     assert report.totals.sessions == len(counting) == sum(w.sessions for w in report.weeks)
     assert report.totals.kept == sum(w.kept for w in report.weeks)
-    before = [s.pain_before for s in report.sessions if s.pain_before is not None]
+    both = [s for s in report.sessions if s.pain_before is not None and s.pain_after is not None]
+    assert 0 < len(both) == report.totals.paired < len(report.sessions)  # one was interrupted
+    before = [s.pain_before or 0 for s in both]
     assert report.totals.pain_before == pytest.approx(sum(before) / len(before))
     minutes = sum(s.minutes or 0 for s in report.sessions)
     assert report.totals.minutes == pytest.approx(minutes)
@@ -213,7 +215,7 @@ def test_a_long_note_is_cut_on_the_page_and_whole_in_the_text(data_dir: Path) ->
     assert note.strip() in render_text(report)
 
 
-def test_a_busy_month_lists_the_marked_sessions_and_the_latest_notes(data_dir: Path) -> None:
+def test_a_busy_month_lists_the_sessions_with_something_to_tell(data_dir: Path) -> None:
     store = MemoryStore()
     low_back, pre_run = entries(data_dir)
     first = period_of(TODAY, 4).first
@@ -225,21 +227,36 @@ def test_a_busy_month_lists_the_marked_sessions_and_the_latest_notes(data_dir: P
             stopped = count % 9 == 0
             write_visit(
                 store,
-                Visit(entry, start, 3, 2, note=f"note {count}", stop_after=3 if stopped else None,
-                      status="stopped" if stopped else "completed"),
+                Visit(
+                    entry, start, 3, 4 if count % 10 == 0 else 2,
+                    note=f"note {count}" if count % 3 == 0 else None,
+                    stop_after=3 if stopped else None,
+                    status="stopped" if stopped else "completed",
+                    skip=frozenset({0}) if count % 11 == 0 else frozenset(),
+                ),
             )  # fmt: skip
     report = report_of(store)
     assert len(report.sessions) == count > SESSION_ROWS
+    told = [s for s in report.sessions if s.marks or s.pain_rose or s.note or s.skipped]
+    assert 0 < len(told) <= SESSION_ROWS
     page = render_html(report)
-    marked = [s for s in report.sessions if s.marks]
     table = page[page.index('<section class="sessions">') :]
     table = table[: table.index("</section>")]
-    assert table.count("stopped early") == len(marked) == table.count("<tr>") - 1
-    assert f"{count - len(marked)} more sessions went as planned" in page
-    assert f"note {count}<" in page and f"note {count - NOTE_ROWS}<" not in page
-    assert f"And {count - NOTE_ROWS} earlier notes" in page
+    assert table.count("<tr>") - 1 == len(told)
+    assert table.count("stopped early") == count // 9
+    assert table.count(" worse") == count // 10  # pain higher after
+    assert table.count("set skipped") == count // 11
+    assert f"{count - len(told)} more sessions went as planned" in table
+    notes = [n for n in range(1, count + 1) if n % 3 == 0]
+    assert len(notes) > NOTE_ROWS
+    shown_notes = page[page.index('<section class="notes">') :]
+    shown_notes = shown_notes[: shown_notes.index("</section>")]
+    assert all(f"note {n}<" in shown_notes for n in notes[-NOTE_ROWS:])
+    assert f"note {notes[-NOTE_ROWS - 1]}<" not in shown_notes
+    assert f"And {len(notes) - NOTE_ROWS} earlier notes" in shown_notes
     text = render_text(report)
-    assert all(f"note {n}\n" in text for n in range(1, count + 1))
+    assert all(f"note {n}\n" in text for n in notes)
+    assert sum(1 for line in text.splitlines() if line.startswith("  Mon ")) >= 8
 
 
 def test_an_empty_history_gives_a_page_that_says_so() -> None:
@@ -264,9 +281,54 @@ def test_the_text_gives_the_same_figures(two_weeks: MemoryStore) -> None:
     text = render_text(report)
     t = report.totals
     assert f"Sessions: {t.sessions} on {t.days} days" in text
-    assert f"Planned days kept: {t.kept} of {t.planned_so_far}" in text
+    assert f"Planned sessions kept: {t.kept} of {t.planned_so_far}" in text
     assert f"{t.pain_before:.1f} → {t.pain_after:.1f}" in text
     for s in report.sessions:
         assert f"{s.started:%H:%M}" in text
     assert "10 → 12 reps — step up:" in text
     assert "interrupted" in text and "resumed (from" in text
+
+
+def test_the_period_starts_with_the_history_when_that_is_later(data_dir: Path) -> None:
+    period = period_of(TODAY, 4, started=date(2026, 11, 11))
+    assert (period.first, period.weeks, period.asked) == (date(2026, 11, 9), 2, 4)
+    assert period_of(TODAY, 4, started=date(2026, 1, 1)) == period_of(TODAY, 4)
+    store = MemoryStore()
+    programme_history(store, *entries(data_dir), TODAY, weeks=2)
+    report = build_report(
+        period, store.between(period.first, TODAY), made=datetime.combine(TODAY, time(9), ZONE),
+        titles={}, schedules=store.schedules(), started=store.first_day(),
+    )  # fmt: skip
+    assert [w.monday for w in report.weeks] == [date(2026, 11, 9), date(2026, 11, 16)]
+    text = render_text(report)
+    assert text.startswith(
+        "Home exercise report: 9 November 2026 – 18 November 2026 "
+        "(2 weeks of the 4 asked for: the history begins then)"
+    )
+
+
+def test_a_session_planned_today_is_due_until_done_and_never_missed(data_dir: Path) -> None:
+    store = MemoryStore()
+    low_back, _ = entries(data_dir)
+    store.set_schedule(Schedule("low-back", tuple(range(7))), "low-back")
+    yesterday = datetime.combine(TODAY - timedelta(days=1), time(8), ZONE)
+    write_visit(store, Visit(low_back, yesterday, 3, 2))
+    report = report_of(store)
+    cells = {d.day: d for w in report.weeks for d in w.days}
+    assert cells[TODAY].state == "due" and cells[TODAY - timedelta(days=1)].state == "kept"
+    assert (report.totals.kept, report.totals.planned_so_far) == (1, 1)
+    write_visit(store, Visit(low_back, datetime.combine(TODAY, time(8), ZONE), 3, 2))
+    report = report_of(store)
+    assert (report.totals.kept, report.totals.planned_so_far) == (2, 2)
+
+
+def test_a_right_to_left_override_is_shown_escaped(data_dir: Path) -> None:
+    store = MemoryStore()
+    start = datetime.combine(TODAY, time(8), ZONE)
+    session = store.start_session("evil", "Hips \u202e(evil)\u2066", start)
+    store.record_set(session, SetRecord(0, "Clam\u200f", 1, start, reps=5, target_reps=5))
+    store.finish_session(session, start + timedelta(minutes=5), note="fine \u202b\u061c")
+    report = report_of(store)
+    for out in (render_html(report), render_text(report)):
+        assert not any(c in out for c in "\u202e\u2066\u200f\u202b\u061c")
+        assert "Hips \\u202e(evil)\\u2066" in out and "fine \\u202b\\u061c" in out

@@ -52,7 +52,11 @@ def test_the_page_goes_to_report_html_in_the_current_folder(
     assert page.startswith("<!DOCTYPE html>") and "Home exercise report" in page
     out = capsys.readouterr().out
     size = len(page.encode()) / 1024
-    assert out == f"Wrote report.html: {report.totals.sessions} sessions, 4 weeks, {size:.0f} KB\n"
+    weeks = report.period.weeks  # 2: the history began two weeks ago
+    assert weeks == 2
+    assert out == (
+        f"Wrote report.html: {report.totals.sessions} sessions, {weeks} weeks, {size:.0f} KB\n"
+    )
 
 
 def test_dash_is_standard_output_and_text_goes_there_by_default(
@@ -91,6 +95,8 @@ def test_routines_and_weeks_narrow_the_report(
             ["--open", "--format", "text"],
             "--open opens the HTML page; it does not go with --format text",
         ),
+        (["-o", ""], "-o needs a file name (- is standard output)"),
+        (["./no/such/low-back.yaml"], "no routine file ./no/such/low-back.yaml"),
         (
             ["no-such-routine"],
             "no routine named 'no-such-routine' in the list or in the history; "
@@ -239,3 +245,13 @@ def test_an_ascii_output_gets_the_same_page_in_character_references(data_dir: Pa
     assert out.returncode == 0, out.stderr
     assert out.stdout.isascii() and b"&#8594;" in out.stdout  # →
     assert out.stderr == b""
+
+
+def test_an_escape_byte_in_the_file_name_is_shown_escaped(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "r\x1b[31m.html"
+    assert main(["report", "-o", str(target)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and f"Wrote {tmp_path}/r\\x1b[31m.html: 0 sessions" in out
+    assert target.is_file()
