@@ -14,6 +14,8 @@
 6. Home and `coach list` with 100 user routines of 40 exercises, warm and cold, vs none.
 7. Voice: phrase start after its boundary with a real player; rendering of each seed routine's
    phrases, cold and cached; CPU of a session with the voice against without (needs espeak-ng).
+8. `coach report` from a history of 10,000 sessions: 4 weeks (the default) and 520 weeks (all
+   of them), page and text, in-process and in a fresh process; the page's size.
 
 A missed goal is printed and recorded, and the exit status stays 0; it is 1 only when a
 benchmark itself failed. Linux only (pseudo-terminals and /proc).
@@ -35,7 +37,7 @@ from pathlib import Path
 from report import Figure, machine, table
 
 HERE = Path(__file__).resolve().parent
-NAMES = ("first-frame", "timer", "cpu-memory", "history", "home-many", "voice")
+NAMES = ("first-frame", "timer", "cpu-memory", "history", "home-many", "voice", "report")
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class Settings:
     start_runs: int = 15
     home_runs: int = 5  # each takes a cold start, seconds long with 100 files to read
     voice_seconds: float = 60  # the spoken session, run twice (with and without the voice)
+    report_runs: int = 10  # each in-process report (those of 520 weeks take half as many)
+    report_starts: int = 5  # each report in a fresh process
 
 
 QUICK = Settings(
@@ -61,6 +65,8 @@ QUICK = Settings(
     start_runs=5,
     home_runs=2,
     voice_seconds=10,
+    report_runs=3,
+    report_starts=2,
 )
 
 FULL = Settings("full", runs=5, timer_seconds=60, cpu_window=10, commits=500)
@@ -121,6 +127,12 @@ def voice(settings: Settings) -> list[Figure]:
     return [voice_figure(settings.voice_seconds)]
 
 
+def physio_report(settings: Settings) -> list[Figure]:
+    from physio_report import physio_report_figure
+
+    return [physio_report_figure(settings.report_runs, settings.report_starts)]
+
+
 BENCHMARKS: dict[str, tuple[tuple[int, ...], str, Callable[[Settings], list[Figure]]]] = {
     "first-frame": ((1,), "First frame", first_frame),
     "timer": ((2,), "Timer accuracy", timer),
@@ -128,6 +140,7 @@ BENCHMARKS: dict[str, tuple[tuple[int, ...], str, Callable[[Settings], list[Figu
     "history": ((5,), "History at scale", history),
     "home-many": ((6,), "Home with 100 user routines", home_many),
     "voice": ((7,), "Voice", voice),
+    "report": ((8,), "The physiotherapist's report", physio_report),
 }
 
 
