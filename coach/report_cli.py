@@ -58,7 +58,7 @@ def gather(
                 details = store.between(period.first, period.today, wanted)
                 changes = store.dose_changes()
                 schedules = store.schedules()
-                ever = store.count()
+                ever = 0 if details else store.count()  # told only on an empty page
                 unreadable = store.unreadable()
         except HistoryError as err:
             raise UserError(str(err)) from None

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from statistics import fmean
 
-from coach.counts import count_sets
+from coach.counts import ExerciseCount, count_sets
 from coach.history.model import DoseChange, Schedule, SessionDetail
 from coach.report_exercises import ExerciseLine, exercise_lines
 from coach.weekly import days_text, planned_on
@@ -250,7 +250,8 @@ def build_report(
         key=lambda d: (d.session.started_at, d.session.id),
     )
     plans = [s for s in schedules if keep(s.routine_id)]
-    sessions = _session_lines(details)
+    counted = [count_sets(d.sets) for d in details]  # once a session: the slowest step
+    sessions = _session_lines(details, counted)
     titles = {**titles, **{d.session.routine_id: d.session.title for d in details}}
     routines = _routines(plans, sessions, titles, routine_ids)
     weeks = _weeks(period, plans, sessions, started)
@@ -259,6 +260,7 @@ def build_report(
         [c for c in changes if keep(c.routine_id)],
         period.holds,
         [r.routine_id for r in routines],
+        counted,
     )
     notes = tuple(
         _note(s.day, s.title, s.note) for s in sessions if s.note is not None and s.note.strip()
@@ -278,16 +280,17 @@ def build_report(
     )
 
 
-def _session_lines(details: Sequence[SessionDetail]) -> tuple[SessionLine, ...]:
+def _session_lines(
+    details: Sequence[SessionDetail], counted: Sequence[Sequence[ExerciseCount]]
+) -> tuple[SessionLine, ...]:
     by_id = {d.session.id: d.session for d in details}
     resumed_on: dict[int, date] = {}
     for d in details:
         if d.session.resumed_from is not None:
             resumed_on.setdefault(d.session.resumed_from, d.session.day)
     lines = []
-    for d in details:
+    for d, counts in zip(details, counted, strict=True):
         s = d.session
-        counts = count_sets(d.sets)
         done = sum(c.done for c in counts)
         earlier = by_id.get(s.resumed_from) if s.resumed_from is not None else None
         lines.append(

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from coach.counts import count_sets
+from coach.counts import ExerciseCount, count_sets
 from coach.history.model import DoseChange, SessionDetail, SessionRecord, SetRecord
 from coach.history_view import change_words
 
@@ -78,18 +78,24 @@ def exercise_lines(
     changes: Sequence[DoseChange],
     holds: Callable[[date], bool],
     routine_ids: Sequence[str] = (),
+    counted: Sequence[Sequence[ExerciseCount]] | None = None,
 ) -> tuple[ExerciseLine, ...]:
     """Each exercise done in the sessions (or whose dose changed in the period), routine by
-    routine in the order of `routine_ids` (then as first done), each in its routine's order."""
+    routine in the order of `routine_ids` (then as first done), each in its routine's order.
+    `counted`: each session's count_sets, when the caller has them already."""
     order = [*routine_ids, *(d.session.routine_id for d in details)]
     routine_order = {rid: n for n, rid in enumerate(dict.fromkeys(order))}
     tallies: dict[tuple[str, str], _Tally] = {}
-    for d in details:
+    for n, d in enumerate(details):
         s = d.session
         keys = _keys(d.sets)
-        counts = {c.exercise_index: c for c in count_sets(d.sets)}
+        session_counts = count_sets(d.sets) if counted is None else counted[n]
+        counts = {c.exercise_index: c for c in session_counts}
+        by_index: dict[int, list[SetRecord]] = {}
+        for r in d.sets:
+            by_index.setdefault(r.exercise_index, []).append(r)
         for index, key in keys.items():
-            mine = [r for r in d.sets if r.exercise_index == index]
+            mine = by_index[index]
             tally = tallies.get((s.routine_id, key))
             if tally is None:
                 tally = _Tally(s.routine_id, key, (routine_order[s.routine_id], index))
@@ -144,21 +150,22 @@ def _add_span(
     A session that did part of the exercise (stopped, interrupted, resumed, a set skipped)
     stays in the span whose values include its own; the span's words come from a session that
     did it all. Sets without a kept dose (saved by an older coach) add to no span."""
-    text = dose_text(sets, tally.sets)
-    if text is None:
-        return
     values = _values(sets)
+    if not values:
+        return
     if tally.spans:
         last, (had, from_whole) = tally.spans[-1], tally.values[-1]
         same = values == had if whole and from_whole else values <= had or had <= values
         if same:
             better = whole and not from_whole
-            tally.spans[-1] = DoseSpan(
-                last.first, session.day, last.sessions + 1, text if better else last.dose
-            )
+            words = (dose_text(sets, tally.sets) or last.dose) if better else last.dose
+            tally.spans[-1] = DoseSpan(last.first, session.day, last.sessions + 1, words)
             tally.values[-1] = (values if better else had | values, from_whole or whole)
             return
-    tally.spans.append(DoseSpan(session.day, session.day, 1, text))
+    first = dose_text(sets, tally.sets)
+    if first is None:
+        return
+    tally.spans.append(DoseSpan(session.day, session.day, 1, first))
     tally.values.append((values, whole))
 
 
