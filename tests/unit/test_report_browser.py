@@ -177,7 +177,7 @@ def rows(table: Node) -> list[list[Node]]:
 # ----------------------------------------------------------------------------- the tests
 
 
-def test_the_dom_holds_the_figures_of_the_report(made: Made, browser: str, tmp_path: Path) -> None:
+def test_the_dom_holds_the_figures_of_the_report(browser: str, made: Made, tmp_path: Path) -> None:
     html = in_browser(lambda: dump_dom(browser, made.page, tmp_path / "profile"))
     dom = parse(html)
     report, t = made.report, made.report.totals
@@ -262,7 +262,7 @@ def test_the_dom_holds_the_figures_of_the_report(made: Made, browser: str, tmp_p
         )
 
 
-def test_the_page_prints_on_one_or_two_pages(made: Made, browser: str, tmp_path: Path) -> None:
+def test_the_page_prints_on_one_or_two_pages(browser: str, made: Made, tmp_path: Path) -> None:
     pdf = tmp_path / "report.pdf"
     data = in_browser(lambda: print_pdf(browser, made.page, pdf, tmp_path / "profile"))
     pages = pdf_pages(data)
