@@ -90,6 +90,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("plain narration", ["coach.plain"]),
     ("testing", ["coach.testing"]),
     ("made-up histories", ["coach.testing_history"]),
+    ("headless browser", ["coach.testing_browser"]),
     ("ui", ["coach.ui", "coach.ui.*"]),
     ("commands", ["coach.commands"]),
     ("programme commands", ["coach.programme_cli", "coach.report_cli"]),
