@@ -269,7 +269,6 @@ def render_html(report: Report) -> str:
         other_sessions=len(report.sessions) - len(rows) - earlier_rows,
         earlier_rows=earlier_rows,
         weeks_text=weeks_text(report),
-        pairs_text=pairs_text,
         hurt_words=hurt_words,
         change_groups=change_groups,
         page_spans=page_spans,

@@ -173,7 +173,9 @@ def week_chart(report: Report) -> Chart:
     """Two bars a week: the average pain before (left) and after (right)."""
     weeks = report.weeks
     span, dividers, labels = _frame(
-        WEEK_WIDTH, len(weeks), [(w.label, f"{w.monday.day} {w.monday:%b}") for w in weeks]
+        WEEK_WIDTH,
+        len(weeks),
+        [(f"W{w.monday.isocalendar()[1]:02d}", f"{w.monday.day} {w.monday:%b}") for w in weeks],
     )
     width = min(span * 0.28, 40.0)
     bars = []

@@ -250,7 +250,8 @@ def test_the_dom_holds_the_figures_of_the_report(browser: str, made: Made, tmp_p
     assert first.before.reps == exercise.reps  # it steps up from the routine file's dose
     words = f"{first.before.reps} → {first.after.reps} reps"
     changes = [c.text() for c in exercises.all("div", "change")]
-    assert f"{short_day(first.at.astimezone().date())}: {words} — {first.reason}" in changes
+    line = next(c for c in changes if f"{short_day(first.at.astimezone().date())}: {words}" in c)
+    assert line.startswith("Changed ") and line.endswith(f" — {first.reason}")
 
     # Notes: every note of the period, with its day.
     notes = [p.text() for p in section(dom, "notes").all("p")]
