@@ -90,7 +90,7 @@ def make_history(data: Path, sessions: int, days: int, today: date) -> Made:
     from coach.plan import Plan
     from coach.programme_io import personal_entry
     from coach.routine import RoutineEntry
-    from coach.sides import working_side
+    from coach.testing_history import block_sets
 
     started = time.perf_counter()
     data.mkdir(parents=True, exist_ok=True)
@@ -129,29 +129,15 @@ def make_history(data: Path, sessions: int, days: int, today: date) -> Made:
         start = datetime.combine(day, datetime.min.time(), zone) + timedelta(
             hours=7 + 4 * k + (3 if resumed_from is not None else 0), minutes=n % 50
         )
-        moment, sets = start, []
-        for b, block in enumerate(blocks[:stop]):
-            ex = mine.routine.exercises[block.exercise_index]
-            skipped = n % 9 == 4 and b == 3
-            moment += timedelta(seconds=40 + block.reps * (4 + ex.hold))
-            sets.append(
-                SetRecord(
-                    block.exercise_index,
-                    ex.name,
-                    block.set,
-                    moment,
-                    side=block.side,
-                    direction=block.direction,
-                    reps=0 if skipped else block.reps,
-                    holds=0 if skipped else block.holds,
-                    skipped=skipped,
-                    side_is=ex.side_is if block.side else None,
-                    working_side=working_side(block.side, ex.side_is),
-                    target_reps=block.reps,
-                    target_hold=ex.hold,
-                    hurt=hurt if hurt is not None and b == stop - 1 else None,
-                )
-            )
+        sets = block_sets(
+            mine.routine,
+            blocks,
+            start,
+            stop=stop,
+            skip={3} if n % 9 == 4 else set(),
+            hurt=hurt,
+        )
+        moment = sets[-1].recorded_at if sets else start
         pain = 2 + (n // 7) % 5
         items.append(
             (

@@ -14,6 +14,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from coach.report_data import Report, SessionLine, WeekLine
 
@@ -76,6 +77,28 @@ class Chart:
     bar_width: float = 0.0
 
 
+def _chart(
+    width: float,
+    dividers: Sequence[float],
+    labels: Sequence[tuple[float, str, str]],
+    **marks: Any,
+) -> Chart:
+    """A chart `width` wide, with the plot, the pain scale, the lines between weeks and the
+    labels under it, and its `marks` (points, or weeks of bars)."""
+    return Chart(
+        width,
+        TOP + PLOT_HEIGHT + AXIS_SPACE,
+        LEFT,
+        width - RIGHT,
+        TOP,
+        TOP + PLOT_HEIGHT,
+        tuple(Tick(_y(p), str(p)) for p in (0, 5, 10)),
+        tuple(round(x, 1) for x in dividers),
+        tuple((round(x, 1), text, sub) for x, text, sub in labels),
+        **marks,
+    )
+
+
 def _y(pain: float) -> float:
     return TOP + PLOT_HEIGHT * (1 - pain / 10)
 
@@ -106,10 +129,6 @@ def _dates(monday: date) -> str:
     return f"{monday.day} {monday:%b} – {sunday.day} {sunday:%b}"
 
 
-def _ticks() -> tuple[Tick, ...]:
-    return tuple(Tick(_y(p), str(p)) for p in (0, 5, 10))
-
-
 def session_chart(report: Report) -> Chart:
     """Every session of the period on its day; sessions of one day side by side."""
     period = report.period
@@ -133,18 +152,7 @@ def session_chart(report: Report) -> Chart:
                     session_title(s),
                 )
             )
-    return Chart(
-        SESSION_WIDTH,
-        TOP + PLOT_HEIGHT + AXIS_SPACE,
-        LEFT,
-        SESSION_WIDTH - RIGHT,
-        TOP,
-        TOP + PLOT_HEIGHT,
-        _ticks(),
-        tuple(round(x, 1) for x in dividers),
-        tuple((round(x, 1), text, sub) for x, text, sub in labels),
-        points=tuple(points),
-    )
+    return _chart(SESSION_WIDTH, dividers, labels, points=tuple(points))
 
 
 def _marks(s: SessionLine) -> str:
@@ -190,19 +198,7 @@ def week_chart(report: Report) -> Chart:
                 week_title(w),
             )
         )
-    return Chart(
-        WEEK_WIDTH,
-        TOP + PLOT_HEIGHT + AXIS_SPACE,
-        LEFT,
-        WEEK_WIDTH - RIGHT,
-        TOP,
-        TOP + PLOT_HEIGHT,
-        _ticks(),
-        tuple(round(x, 1) for x in dividers),
-        tuple((round(x, 1), text, sub) for x, text, sub in labels),
-        weeks=tuple(bars),
-        bar_width=round(width, 1),
-    )
+    return _chart(WEEK_WIDTH, dividers, labels, weeks=tuple(bars), bar_width=round(width, 1))
 
 
 def _bar(value: float | None, x: float) -> Bar | None:

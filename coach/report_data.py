@@ -18,7 +18,7 @@ from statistics import fmean
 from coach.counts import ExerciseCount, count_sets
 from coach.history.model import DoseChange, Schedule, SessionDetail
 from coach.report_exercises import ExerciseLine, exercise_lines
-from coach.weekly import days_text, planned_on
+from coach.weekly import days_text, planned_on, week_label
 
 NOTE_LIMIT = 200
 """A note longer than this many characters is cut on the page (the export keeps it whole)."""
@@ -170,8 +170,7 @@ class WeekLine:
 
     @property
     def label(self) -> str:
-        year, week, _ = self.monday.isocalendar()
-        return f"{year}-W{week:02d}"
+        return week_label(self.monday)
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,13 @@ Tests and benchmarks use this; no production module imports this one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from coach.history.model import DoseRecord, Schedule, SetRecord, Store
-from coach.routine import RoutineEntry
+from coach.plan import Block
+from coach.routine import Routine, RoutineEntry
 
 
 @dataclass(frozen=True)
@@ -32,31 +33,27 @@ class Visit:
     first_block: int = 0  # where a resumed session starts
 
 
-def write_visit(store: Store, visit: Visit, doses: Sequence[DoseRecord] = ()) -> int:
-    """Write one session of `visit.entry` at the person's `doses`; its id."""
-    from coach.counts import sets_planned
-    from coach.programme_io import personal_entry
+def block_sets(
+    routine: Routine,
+    blocks: Sequence[Block],
+    start: datetime,
+    *,
+    stop: int | None = None,
+    skip: Collection[int] = (),
+    hurt: int | None = None,
+) -> list[SetRecord]:
+    """The sets of `blocks` (the first `stop` of them) done from `start` at the pace of each
+    block, as the coach records them with the dose each was done at: the block numbers in
+    `skip` skipped, and the last set done stopped with pain `hurt` when given."""
     from coach.sides import working_side
 
-    mine, plan, _ = personal_entry(visit.entry, doses)
-    blocks = plan.blocks[visit.first_block :]
-    session_id = store.start_session(
-        visit.entry.id,
-        visit.entry.routine.title,
-        visit.start,
-        planned_sets=sets_planned(blocks),
-        pain_before=visit.pain_before,
-        resumed_from=visit.resumed_from,
-    )
-    done = blocks if visit.stop_after is None else blocks[: visit.stop_after]
-    moment = visit.start
+    done = blocks if stop is None else blocks[:stop]
+    moment, sets = start, []
     for n, block in enumerate(done):
-        ex = mine.routine.exercises[block.exercise_index]
-        skipped = n in visit.skip
-        last = n == len(done) - 1
+        ex = routine.exercises[block.exercise_index]
+        skipped = n in skip
         moment += timedelta(seconds=40 + block.reps * (4 + ex.hold))
-        store.record_set(
-            session_id,
+        sets.append(
             SetRecord(
                 block.exercise_index,
                 ex.name,
@@ -71,9 +68,33 @@ def write_visit(store: Store, visit: Visit, doses: Sequence[DoseRecord] = ()) ->
                 working_side=working_side(block.side, ex.side_is),
                 target_reps=block.reps,
                 target_hold=ex.hold,
-                hurt=visit.hurt if last and visit.hurt is not None else None,
-            ),
+                hurt=hurt if hurt is not None and n == len(done) - 1 else None,
+            )
         )
+    return sets
+
+
+def write_visit(store: Store, visit: Visit, doses: Sequence[DoseRecord] = ()) -> int:
+    """Write one session of `visit.entry` at the person's `doses`; its id."""
+    from coach.counts import sets_planned
+    from coach.programme_io import personal_entry
+
+    mine, plan, _ = personal_entry(visit.entry, doses)
+    blocks = plan.blocks[visit.first_block :]
+    session_id = store.start_session(
+        visit.entry.id,
+        visit.entry.routine.title,
+        visit.start,
+        planned_sets=sets_planned(blocks),
+        pain_before=visit.pain_before,
+        resumed_from=visit.resumed_from,
+    )
+    sets = block_sets(
+        mine.routine, blocks, visit.start, stop=visit.stop_after, skip=visit.skip, hurt=visit.hurt
+    )
+    for entry in sets:
+        store.record_set(session_id, entry)
+    moment = sets[-1].recorded_at if sets else visit.start
     if visit.status == "interrupted":
         store.mark_interrupted(visit.start + timedelta(hours=13))  # its coach is long gone
         return session_id

@@ -69,9 +69,13 @@ class WeekAdherence:
 
     @property
     def label(self) -> str:
-        """'2026-W07'."""
-        year, week, _ = self.monday.isocalendar()
-        return f"{year}-W{week:02d}"
+        return week_label(self.monday)
+
+
+def week_label(day: date) -> str:
+    """The ISO week of `day`: '2026-W07'."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 @dataclass(frozen=True)
