@@ -99,21 +99,6 @@ def _whole(name: str, text: str | None) -> int | None:
     return int(value)
 
 
-def _count_of_weeks(text: str) -> int:
-    """--weeks as argparse reads it: a whole number from 1 to 520."""
-    from coach.report_cli import MAX_WEEKS
-
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= MAX_WEEKS:
-        raise argparse.ArgumentTypeError(
-            f"--weeks is a whole number from 1 to {MAX_WEEKS}, not {text!r}"
-        )
-    return value
-
-
 def _voice_value(value: str) -> str:
     """--voice checked as argparse reads it, so a wrong value is a usage error."""
     from coach.voice import parse_voice
@@ -211,40 +196,9 @@ def build_parser() -> Parser:
         help="what is due today, this week against your plan, your last pain, any proposal",
     )
 
-    report = sub.add_parser(
-        "report",
-        parents=[common],
-        help="one page for your physiotherapist: sessions against the plan, pain, effort, "
-        "minutes, each exercise's dose and its changes, notes",
-    )
-    report.add_argument(
-        "routines",
-        metavar="ROUTINE",
-        nargs="*",
-        help="only these routines (default: all)",
-    )
-    report.add_argument(
-        "--weeks",
-        metavar="N",
-        type=_count_of_weeks,
-        default=4,
-        help="the last N weeks, Monday to Sunday, this week included (default: 4)",
-    )
-    report.add_argument(
-        "-o",
-        "--output",
-        metavar="FILE",
-        help="where to write it, - for standard output (default: report.html for the page, "
-        "standard output for --format text)",
-    )
-    report.add_argument(
-        "--format",
-        choices=("html", "text"),
-        default="html",
-        help="html: one self-contained page to print or mail; text: the same figures as plain "
-        "text (default: html)",
-    )
-    report.add_argument("--open", action="store_true", help="open the page in the browser")
+    from coach.report_cli import add_report_parser
+
+    add_report_parser(sub, common)
 
     sub.add_parser("schema", parents=[common], help="print the JSON Schema of routine files")
     sub.add_parser("sounds", parents=[common], help="play each sound cue once, with its name")

@@ -8,19 +8,72 @@ link, keeping the file's mode, never onto a folder, pipe or device, never onto t
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
-from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from coach.commands import UserError, is_history_file
 from coach.literal import shown
 from coach.output import STANDARD_OUTPUT
-from coach.report_data import Report, build_report, period_of
+
+if TYPE_CHECKING:
+    from datetime import date, datetime
+
+    from coach.report_data import Report
 
 DEFAULT_WEEKS = 4
 MAX_WEEKS = 520
 DEFAULT_FILE = "report.html"
+
+
+def add_report_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    """The `report` command's arguments, under the `coach` parser's sub-commands `sub`."""
+    report = sub.add_parser(
+        "report",
+        parents=[common],
+        help="one page for your physiotherapist: sessions against the plan, pain, effort, "
+        "minutes, each exercise's dose and its changes, notes",
+    )
+    report.add_argument(
+        "routines", metavar="ROUTINE", nargs="*", help="only these routines (default: all)"
+    )
+    report.add_argument(
+        "--weeks",
+        metavar="N",
+        type=_count_of_weeks,
+        default=DEFAULT_WEEKS,
+        help="the last N weeks, Monday to Sunday, this week included (default: 4)",
+    )
+    report.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="where to write it, - for standard output (default: report.html for the page, "
+        "standard output for --format text)",
+    )
+    report.add_argument(
+        "--format",
+        choices=("html", "text"),
+        default="html",
+        help="html: one self-contained page to print or mail; text: the same figures as plain "
+        "text (default: html)",
+    )
+    report.add_argument("--open", action="store_true", help="open the page in the browser")
+
+
+def _count_of_weeks(text: str) -> int:
+    """--weeks as argparse reads it: a whole number from 1 to 520."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_WEEKS:
+        raise argparse.ArgumentTypeError(
+            f"--weeks is a whole number from 1 to {MAX_WEEKS}, not {text!r}"
+        )
+    return value
 
 
 def gather(
@@ -31,6 +84,7 @@ def gather(
     from coach.catalog import routine_list
     from coach.history.model import DoseChange, HistoryError, Schedule, SessionDetail
     from coach.history.sqlite import FILE_NAME, LOCK_WAIT, HistoryStore
+    from coach.report_data import build_report, period_of
 
     found, _ = routine_list(data, write_cache=False)
     titles = {item.id: item.summary.title for item in found if item.summary is not None}
@@ -124,7 +178,11 @@ def cmd_report(
 
     if target != STANDARD_OUTPUT and is_history_file(target, data / FILE_NAME):
         raise UserError(f"cannot write {target}: it is the history file itself")
-    report, told = gather(data, routines, weeks, now or datetime.now().astimezone())
+    if now is None:
+        from datetime import datetime
+
+        now = datetime.now().astimezone()
+    report, told = gather(data, routines, weeks, now)
     for line in told:
         print(line, file=sys.stderr)
     if form == "text":
