@@ -377,6 +377,7 @@ def render_text(report: Report) -> str:
 
 
 def _day_line(day: DayCell, codes: dict[str, str]) -> str:
+    """'Mon 9 Nov: kept; planned A; done A at 07:15'."""
     words = {
         "kept": "kept",
         "part": "partly kept",
@@ -393,9 +394,9 @@ def _day_line(day: DayCell, codes: dict[str, str]) -> str:
         + (f" ({', '.join(s.marks)})" if s.marks else "")
         for s in day.sessions
     ]
-    parts = [f"{short_day(day.day)}:", words]
+    parts = [words] if words else []
     if planned:
-        parts.append(f"planned {planned};")
+        parts.append(f"planned {planned}")
     if done:
         parts.append("done " + ", ".join(done))
-    return " ".join(p for p in parts if p).rstrip(";")
+    return f"{short_day(day.day)}: " + "; ".join(parts)

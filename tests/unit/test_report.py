@@ -286,6 +286,9 @@ def test_the_text_gives_the_same_figures(two_weeks: MemoryStore) -> None:
     for s in report.sessions:
         assert f"{s.started:%H:%M}" in text
     assert "10 → 12 reps — step up:" in text
+    assert "    Wed 11 Nov: missed; planned A\n" in text
+    assert "    Sun 15 Nov: not planned; done B at 18:05\n" in text
+    assert "    Mon 9 Nov: kept; planned A; done A at 07:15\n" in text
     assert "interrupted" in text and "resumed (from" in text
 
 
