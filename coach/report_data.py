@@ -1,9 +1,12 @@
 """What the physiotherapist's report says: the figures of a period, worked out once, for the
 HTML page and the plain text alike (coach.report renders them).
 
-The period is whole weeks, Monday to Sunday, ending with this week. A session counts for the
-plan when at least one of its sets was done (as for the streak and `coach today`); the weeks
-are measured against the weekly plans of today, since history keeps no older ones.
+The period is whole weeks, Monday to Sunday, ending with this week, and beginning no earlier
+than the week of the first session. A session counts for the plan when at least one of its
+sets was done (as for the streak and `coach today`), and a workout interrupted and resumed
+later counts once in the number of sessions; a session planned today is due, not missed, until
+it is done. The weeks are measured against the weekly plans of today, since history keeps no
+older ones.
 
 Pure: sessions, dose changes and plans come in, dates as arguments; no files, no clock.
 """
@@ -46,7 +49,8 @@ def period_of(today: date, weeks: int, started: date | None = None) -> Period:
     first = monday - timedelta(weeks=weeks - 1)
     if started is not None and first < started <= today:
         begun = started - timedelta(days=started.weekday())
-        return Period(begun, monday + timedelta(days=6), today, asked=weeks)
+        if begun > first:
+            return Period(begun, monday + timedelta(days=6), today, asked=weeks)
     return Period(first, monday + timedelta(days=6), today)
 
 

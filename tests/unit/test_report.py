@@ -296,6 +296,7 @@ def test_the_period_starts_with_the_history_when_that_is_later(data_dir: Path) -
     period = period_of(TODAY, 4, started=date(2026, 11, 11))
     assert (period.first, period.weeks, period.asked) == (date(2026, 11, 9), 2, 4)
     assert period_of(TODAY, 4, started=date(2026, 1, 1)) == period_of(TODAY, 4)
+    assert period_of(TODAY, 4, started=date(2026, 10, 28)) == period_of(TODAY, 4)  # same week
     store = MemoryStore()
     programme_history(store, *entries(data_dir), TODAY, weeks=2)
     report = build_report(
