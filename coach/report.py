@@ -25,8 +25,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MISSING = "–"
 SESSION_ROWS = 24
-"""The page lists every session up to this many; beyond, the sessions with a mark (so that
-the default report prints on two pages). The text lists them all."""
+"""The page lists every session up to this many; beyond, the latest this many of those with
+something to tell (`noteworthy`), so that the default report prints on two pages. The text
+lists them all."""
 NOTE_ROWS = 10
 """The page shows the latest notes up to this many; the text has them all."""
 
@@ -199,10 +200,11 @@ def day_title(day: DayCell, titles: dict[str, str]) -> str:
 
 def empty_text(report: Report) -> str:
     """Why the page has no session, and what to do."""
+    period = report.period
     if report.ever:
         return (
             f"{report.ever} session{'' if report.ever == 1 else 's'} in the history, none between "
-            f"{long_day(report.period.first)} and {long_day(report.period.last)}; "
+            f"{long_day(period.first)} and {long_day(min(period.last, period.today))}; "
             "--weeks N reaches further back."
         )
     return "No session is in the history yet: coach run ROUTINE starts one."
@@ -220,8 +222,8 @@ def pairs_text(count: int) -> str:
 
 
 def weeks_text(report: Report) -> str:
-    """'4 weeks', or '2 weeks: the history begins on Mon 23 Nov' when fewer were shown than
-    asked for."""
+    """'4 weeks', or '2 weeks of the 4 asked for: the history begins then' when the history
+    began later than the weeks asked for."""
     weeks = report.period.weeks
     text = f"{weeks} week{'' if weeks == 1 else 's'}"
     if report.period.asked:
