@@ -18,8 +18,9 @@ from typing import Any
 from coach import __version__
 from coach.literal import shown
 from coach.report_charts import session_chart, week_chart
-from coach.report_data import DayCell, Report, SessionLine
+from coach.report_data import DayCell, Report
 from coach.report_exercises import ChangeLine, DoseSpan, ExerciseLine
+from coach.report_sessions import SessionLine
 
 TEMPLATES = Path(__file__).parent / "templates"
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

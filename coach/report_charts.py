@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from coach.report_data import Report, SessionLine, WeekLine
+from coach.report_data import Report, WeekLine
+from coach.report_sessions import SessionLine
 
 SESSION_WIDTH = 700.0
 WEEK_WIDTH = 300.0

@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from statistics import fmean
 
-from coach.counts import ExerciseCount, count_sets
+from coach.counts import count_sets
 from coach.history.model import DoseChange, Schedule, SessionDetail
 from coach.report_exercises import ExerciseLine, exercise_lines
+from coach.report_sessions import SessionLine, session_lines
 from coach.weekly import days_text, planned_on, week_label
 
 NOTE_LIMIT = 200
@@ -59,67 +60,6 @@ class RoutineLine:
     routine_id: str
     title: str
     plan: str  # 'mon wed fri', 'daily', '' without a weekly plan
-
-
-@dataclass(frozen=True)
-class Hurt:
-    exercise: str
-    pain: int
-
-
-@dataclass(frozen=True)
-class SessionLine:
-    """One session as the report shows it."""
-
-    id: int
-    day: date
-    started: datetime  # local time
-    routine_id: str
-    title: str
-    status: str  # completed, stopped, interrupted, running
-    minutes: float | None
-    pain_before: int | None
-    pain_after: int | None
-    effort: int | None
-    sets_done: int
-    sets_planned: int
-    counts: bool  # a set of it was done
-    skipped: int  # sets skipped (the person moved on)
-    resumed: bool  # it carried on an interrupted session
-    resumed_from: date | None  # the day of that session, when it is in the period
-    resumed_on: date | None  # it was interrupted and carried on that day
-    hurts: tuple[Hurt, ...]
-    note: str | None
-
-    @property
-    def counted(self) -> bool:
-        """A session in the counts of sessions: it did a set, and was not carried on in a
-        later session (the two are one workout, counted once, where it was resumed)."""
-        return self.counts and self.resumed_on is None
-
-    @property
-    def pain_rose(self) -> bool:
-        return (
-            self.pain_before is not None
-            and self.pain_after is not None
-            and self.pain_after > self.pain_before
-        )
-
-    @property
-    def marks(self) -> list[str]:
-        """'interrupted', 'resumed later', 'resumed', 'stopped early', 'hurt', in that order."""
-        out = []
-        if self.status == "interrupted":
-            out.append("interrupted")
-        if self.resumed_on is not None:
-            out.append("resumed later")
-        if self.resumed:
-            out.append("resumed")
-        if self.status == "stopped":
-            out.append("stopped early")
-        if self.hurts:
-            out.append("hurt")
-        return out
 
 
 @dataclass(frozen=True)
@@ -254,7 +194,7 @@ def build_report(
     )
     plans = [s for s in schedules if keep(s.routine_id)]
     counted = [count_sets(d.sets) for d in details]  # once a session: the slowest step
-    sessions = _session_lines(details, counted)
+    sessions = session_lines(details, counted)
     titles = {**titles, **{d.session.routine_id: d.session.title for d in details}}
     routines = _routines(plans, sessions, titles, routine_ids)
     weeks = _weeks(period, plans, sessions, started)
@@ -281,45 +221,6 @@ def build_report(
         left_out=left_out,
         problems=tuple(problems),
     )
-
-
-def _session_lines(
-    details: Sequence[SessionDetail], counted: Sequence[Sequence[ExerciseCount]]
-) -> tuple[SessionLine, ...]:
-    by_id = {d.session.id: d.session for d in details}
-    resumed_on: dict[int, date] = {}
-    for d in details:
-        if d.session.resumed_from is not None:
-            resumed_on.setdefault(d.session.resumed_from, d.session.day)
-    lines = []
-    for d, counts in zip(details, counted, strict=True):
-        s = d.session
-        done = sum(c.done for c in counts)
-        earlier = by_id.get(s.resumed_from) if s.resumed_from is not None else None
-        lines.append(
-            SessionLine(
-                id=s.id,
-                day=s.day,
-                started=s.started_at.astimezone(),
-                routine_id=s.routine_id,
-                title=" ".join(s.title.split()),  # a line break or tab in a title: a space
-                status=s.status,
-                minutes=s.minutes if s.minutes is None or s.minutes >= 0 else None,
-                pain_before=s.pain_before,
-                pain_after=s.pain_after,
-                effort=s.effort,
-                sets_done=done,
-                sets_planned=s.planned_sets or sum(c.planned for c in counts),
-                counts=any(not r.skipped for r in d.sets),
-                skipped=len({(r.exercise_index, r.set_number) for r in d.sets if r.skipped}),
-                resumed=s.resumed_from is not None,
-                resumed_from=earlier.day if earlier is not None else None,
-                resumed_on=resumed_on.get(s.id),
-                hurts=tuple(Hurt(r.exercise, r.hurt) for r in d.sets if r.hurt is not None),
-                note=s.note,
-            )
-        )
-    return tuple(lines)
 
 
 def _routines(
@@ -400,7 +301,7 @@ def _mean(values: Iterable[int | None]) -> float | None:
     return fmean(known) if known else None
 
 
-# ----------------------------------------------------------------------------- exercises
+# ----------------------------------------------------------------------- notes and totals
 
 
 def _note(day: date, title: str, text: str | None) -> NoteLine:

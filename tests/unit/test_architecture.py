@@ -73,7 +73,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("programme", ["coach.programme"]),
     ("programme reading", ["coach.programme_io"]),
     ("proposals", ["coach.proposals"]),
-    ("report exercises", ["coach.report_exercises"]),
+    ("report exercises and sessions", ["coach.report_exercises", "coach.report_sessions"]),
     ("report figures", ["coach.report_data"]),
     ("report charts", ["coach.report_charts"]),
     ("report", ["coach.report"]),
