@@ -173,13 +173,23 @@ def routine_codes(report: Report) -> dict[str, str]:
     }
 
 
+def routine_sessions(report: Report) -> dict[str, int]:
+    """Each routine's sessions (workouts) in the period."""
+    counts = {r.routine_id: 0 for r in report.routines}
+    for s in report.sessions:
+        if s.counted:
+            counts[s.routine_id] = counts.get(s.routine_id, 0) + 1
+    return counts
+
+
 def day_marks(day: DayCell, codes: dict[str, str]) -> list[tuple[str, str]]:
     """The marks of a day, one (routine, marks) a session: the routine's letter (✓ with one
     routine) when a set of it was done; I interrupted, R resumed, ! a set stopped with pain."""
     one = len(codes) <= 1
     marks = []
     for s in day.sessions:
-        code = ("✓" if one else codes.get(s.routine_id, "?")) if s.counts else ""
+        # A session carried on later gets the letter where the workout ended.
+        code = ("✓" if one else codes.get(s.routine_id, "?")) if s.counted else ""
         extra = ("I" if s.status == "interrupted" else "") + ("R" if s.resumed else "")
         extra += "!" if s.hurts else ""
         if code or extra:
@@ -256,10 +266,6 @@ def render_html(report: Report) -> str:
     codes = routine_codes(report)
     titles = {r.routine_id: r.title for r in report.routines}
     days = [d for w in report.weeks for d in w.days]
-    sessions_of: dict[str, int] = {r.routine_id: 0 for r in report.routines}
-    for s in report.sessions:
-        if s.counted:
-            sessions_of[s.routine_id] = sessions_of.get(s.routine_id, 0) + 1
     rows = list(report.sessions)
     if len(rows) > SESSION_ROWS:
         rows = [s for s in rows if noteworthy(s)]
@@ -283,7 +289,7 @@ def render_html(report: Report) -> str:
         made_text=f"{long_day(report.made.date())} {report.made:%H:%M}",
         empty_text=empty_text(report),
         codes=codes,
-        routine_sessions=sessions_of,
+        routine_sessions=routine_sessions(report),
         weekdays=WEEKDAYS,
         day_marks={d.day: day_marks(d, codes) for d in days},
         day_titles={d.day: day_title(d, titles) for d in days},
@@ -312,8 +318,10 @@ def render_text(report: Report) -> str:
     codes = routine_codes(report)
     if report.routines:
         lines += ["", "Routines and weekly plan"]
+        done = routine_sessions(report)
         lines += [
-            f"  {codes[r.routine_id]}  {r.title} ({r.routine_id}): {r.plan or 'no weekly plan'}"
+            f"  {codes[r.routine_id]}  {r.title} ({r.routine_id}): {r.plan or 'no weekly plan'}; "
+            f"{plural_sessions(done[r.routine_id])}"
             for r in report.routines
         ]
     if report.empty:

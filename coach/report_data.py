@@ -21,7 +21,7 @@ from statistics import fmean
 from coach.counts import count_sets
 from coach.history.model import DoseChange, Schedule, SessionDetail
 from coach.report_exercises import ExerciseLine, exercise_lines
-from coach.report_sessions import SessionLine, session_lines
+from coach.report_sessions import SessionLine, session_lines, workouts
 from coach.weekly import days_text, planned_on, week_label
 
 NOTE_LIMIT = 200
@@ -193,17 +193,21 @@ def build_report(
         key=lambda d: (d.session.started_at, d.session.id),
     )
     plans = [s for s in schedules if keep(s.routine_id)]
-    counted = [count_sets(d.sets) for d in details]  # once a session: the slowest step
-    sessions = session_lines(details, counted)
+    joined = workouts(details)
+    # Counted once a session (the slowest step): a workout's over all its sessions, on the
+    # line of its last; a session carried on by a later one, its own sets for its line.
+    counted = [count_sets((m or d).sets) for d, m in zip(details, joined.merged, strict=True)]
+    sessions = session_lines(details, counted, joined)
     titles = {**titles, **{d.session.routine_id: d.session.title for d in details}}
     routines = _routines(plans, sessions, titles, routine_ids)
     weeks = _weeks(period, plans, sessions, started)
+    whole = [(m, c) for m, c in zip(joined.merged, counted, strict=True) if m is not None]
     exercises = exercise_lines(
-        details,
+        [m for m, _ in whole],
         [c for c in changes if keep(c.routine_id)],
         period.holds,
         [r.routine_id for r in routines],
-        counted,
+        [c for _, c in whole],
     )
     notes = tuple(
         _note(s.day, s.title, s.note) for s in sessions if s.note is not None and s.note.strip()

@@ -336,3 +336,33 @@ def test_a_right_to_left_override_is_shown_escaped(data_dir: Path) -> None:
     for out in (render_html(report), render_text(report)):
         assert not any(c in out for c in "\u202e\u2066\u200f\u202b\u061c")
         assert "Hips \\u202e(evil)\\u2066" in out and "fine \\u202b\\u061c" in out
+
+
+def test_a_workout_interrupted_and_resumed_counts_once_with_all_its_sets(
+    two_weeks: MemoryStore,
+) -> None:
+    report = report_of(two_weeks)
+    pre_run = [s for s in report.sessions if s.routine_id == "pre-run" and s.counted]
+    resumed = next(s for s in report.sessions if s.resumed)
+    assert resumed.sets_done == resumed.sets_planned  # the set split by the stop counts here
+    stretch = next(e for e in report.exercises if e.key.startswith("Kneeling 3-way"))
+    assert stretch.sets_done == stretch.sessions == len(pre_run)
+    assert sum(span.sessions for span in stretch.spans) == len(pre_run)
+    routine = next(r for r in report.routines if r.routine_id == "pre-run")
+    assert f"  B  {routine.title} (pre-run): tue sat; {len(pre_run)} sessions" in render_text(
+        report
+    )
+
+
+def test_a_resumed_session_that_did_nothing_leaves_the_workout_where_it_began(
+    data_dir: Path,
+) -> None:
+    store = MemoryStore()
+    low_back, _ = entries(data_dir)
+    start = datetime.combine(TODAY, time(7), ZONE)
+    first = write_visit(store, Visit(low_back, start, 3, None, stop_after=4, status="interrupted"))
+    later = Visit(low_back, start + timedelta(hours=2), 3, 2, stop_after=0, resumed_from=first)
+    write_visit(store, later)
+    report = report_of(store)
+    assert report.totals.sessions == 1
+    assert [s.counted for s in report.sessions] == [True, False]
