@@ -214,9 +214,14 @@ def empty_text(report: Report) -> str:
     period = report.period
     if report.ever:
         return (
-            f"{report.ever} session{'' if report.ever == 1 else 's'} in the history, none between "
+            "There are earlier sessions in the history, none between "
             f"{long_day(period.first)} and {long_day(min(period.last, period.today))}; "
             "--weeks N reaches further back."
+        )
+    if report.only:
+        names = ", ".join(report.only)
+        return (
+            f"No session of {names} is in the history yet: coach run {report.only[0]} starts one."
         )
     return "No session is in the history yet: coach run ROUTINE starts one."
 
@@ -345,7 +350,7 @@ def render_text(report: Report) -> str:
         kept = (
             f"{w.kept} of {w.planned_so_far} planned sessions kept"
             if w.planned_so_far
-            else "no planned session yet"
+            else ("no planned session yet" if any(r.plan for r in report.routines) else "no plan")
         )
         lines.append(f"  {w.label}: {kept}" + (f", {w.extra} not planned" if w.extra else ""))
         for d in w.days:
@@ -365,14 +370,16 @@ def render_text(report: Report) -> str:
             lines.append(
                 f"  {when(s)}  {codes[s.routine_id]}  {minutes_text(s.minutes)} min, "
                 f"pain {scale(s.pain_before)} → {scale(s.pain_after)}, effort {scale(s.effort)}, "
-                f"{s.sets_done} of {s.sets_planned} sets" + (f"; {marks}" if marks else "")
+                f"{s.sets_done} of {s.sets_planned} set{'' if s.sets_planned == 1 else 's'}"
+                + (f"; {marks}" if marks else "")
             )
     if report.exercises:
         lines += ["", "Exercises: dose over time, sets, changes"]
         for e in report.exercises:
             hurt = f"; {hurt_words(e.hurts)}" if e.hurts else ""
             lines.append(
-                f"  {codes[e.routine_id]}  {e.key}: {e.sets_done} sets done, "
+                f"  {codes[e.routine_id]}  {e.key}: {e.sets_done} "
+                f"set{'' if e.sets_done == 1 else 's'} done, "
                 f"{e.sets_skipped} skipped{hurt}"
             )
             lines += [f"      {span_dates(span)}: {span.dose}" for span in e.spans]

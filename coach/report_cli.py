@@ -109,15 +109,22 @@ def gather(
                 store.mark_interrupted(now)
                 started = store.first_day(wanted)
                 period = period_of(now.date(), weeks, started)
-                details = store.between(period.first, period.today, wanted)
+                # To the week's end: after a change of time zone a session's day (kept as the
+                # person's own) can be later than today here.
+                details = store.between(period.first, period.last, wanted)
                 changes = store.dose_changes()
                 schedules = store.schedules()
-                ever = 0 if details else store.count()  # told only on an empty page
-                unreadable = store.unreadable()
+                ever = 0 if details or started is None else store.count()  # an empty page's
+                unreadable = store.unreadable(sets=True)
         except HistoryError as err:
             raise UserError(str(err)) from None
         if unreadable:
-            left_out = f"{unreadable.words()} and are not in this report (left as they are)."
+            words = unreadable.words()
+            one = unreadable.sessions + unreadable.sets == 1
+            left_out = (
+                f"{words[0].upper()}{words[1:]}: this report leaves {'it' if one else 'them'} "
+                "out, and the history file as it is."
+            )
     if wanted is not None:
         known = {*titles, *(d.session.routine_id for d in details)}
         known |= {s.routine_id for s in schedules} | {c.routine_id for c in changes}

@@ -154,7 +154,8 @@ class Report:
     exercises: tuple[ExerciseLine, ...]
     notes: tuple[NoteLine, ...]
     totals: Totals
-    ever: int  # sessions in the whole history (of the routines asked for, when asked)
+    ever: int  # sessions in the history, when none is in the period but some of its routines
+    only: tuple[str, ...] = ()  # the routines asked for; () all
     left_out: str = ""  # 'sessions that could not be read' words, '' when none
     problems: tuple[str, ...] = field(default=())
 
@@ -222,6 +223,7 @@ def build_report(
         notes=notes,
         totals=_totals(weeks, sessions, exercises),
         ever=ever,
+        only=tuple(routine_ids or ()),
         left_out=left_out,
         problems=tuple(problems),
     )

@@ -255,3 +255,30 @@ def test_an_escape_byte_in_the_file_name_is_shown_escaped(
     out = capsys.readouterr().out
     assert "\x1b" not in out and f"Wrote {tmp_path}/r\\x1b[31m.html: 0 sessions" in out
     assert target.is_file()
+
+
+def test_an_empty_report_of_a_named_routine_speaks_of_that_routine(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed(data_dir)
+    assert main(["report", "home-basics", "--format", "text"]) == 0
+    out = capsys.readouterr().out
+    assert "No session of home-basics is in the history yet: coach run home-basics" in out
+    assert "home-basics): no weekly plan; 0 sessions" in out
+
+
+def test_sets_that_cannot_be_read_are_counted_on_the_page(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    seed(data_dir)
+    db = sqlite3.connect(data_dir / FILE_NAME)
+    with db:
+        db.execute("UPDATE sets SET target_hold = 'long' WHERE id = 3")
+    db.close()
+    assert main(["report", "--format", "text"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "1 set could not be read: this report leaves it out, and the history file as it is." in out
+    )
