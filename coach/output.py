@@ -49,6 +49,8 @@ def write_file(path: str | os.PathLike[str], data: bytes) -> None:
     Raises `OutputError`.
     """
     shown = os.fspath(path)
+    if shown.endswith(("/", os.sep)):  # `sub/`: a folder, even one not made yet
+        raise OutputError(f"cannot write {shown}: it names a folder; name a file in it")
     real = os.path.realpath(path)
     try:
         old: os.stat_result | None = os.stat(real)

@@ -183,6 +183,13 @@ def test_a_missing_folder_and_a_long_name_are_plain_answers(tmp_path: Path) -> N
     assert long.read_bytes() == b"x"
 
 
+def test_a_name_ending_in_a_slash_names_a_folder_and_writes_nothing(tmp_path: Path) -> None:
+    for name in ("sub/", "report.html/"):
+        with pytest.raises(OutputError, match=r": it names a folder; name a file in it$"):
+            write_file(f"{tmp_path}/{name}", b"x")
+    assert list(tmp_path.iterdir()) == []
+
+
 # ------------------------------------------------------------------ look-alikes
 
 
