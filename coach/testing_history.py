@@ -44,14 +44,17 @@ def block_sets(
 ) -> list[SetRecord]:
     """The sets of `blocks` (the first `stop` of them) done from `start` at the pace of each
     block, as the coach records them with the dose each was done at: the block numbers in
-    `skip` skipped, and the last set done stopped with pain `hurt` when given."""
+    `skip` skipped; with `hurt`, the last one stopped half-way with "this hurts", which the
+    coach keeps as skipped, with the reps so far and the pain."""
     from coach.sides import working_side
 
     done = blocks if stop is None else blocks[:stop]
     moment, sets = start, []
     for n, block in enumerate(done):
         ex = routine.exercises[block.exercise_index]
-        skipped = n in skip
+        hurts = hurt is not None and n == len(done) - 1
+        skipped = n in skip or hurts
+        reps = block.reps // 2 if hurts else 0 if skipped else block.reps
         moment += timedelta(seconds=40 + block.reps * (4 + ex.hold))
         sets.append(
             SetRecord(
@@ -61,14 +64,14 @@ def block_sets(
                 moment,
                 side=block.side,
                 direction=block.direction,
-                reps=0 if skipped else block.reps,
-                holds=0 if skipped else block.holds,
+                reps=reps,
+                holds=min(block.holds, reps),
                 skipped=skipped,
                 side_is=ex.side_is if block.side else None,
                 working_side=working_side(block.side, ex.side_is),
                 target_reps=block.reps,
                 target_hold=ex.hold,
-                hurt=hurt if hurt is not None and n == len(done) - 1 else None,
+                hurt=hurt if hurts else None,
             )
         )
     return sets
@@ -124,12 +127,13 @@ def programme_history(
     today: date,
     *,
     weeks: int = 2,
+    now: datetime | None = None,
 ) -> None:
     """`weeks` weeks up to `today` of a person doing `low_back` on Monday, Wednesday and
     Friday and `pre_run` on Tuesday and Saturday: pain coming down, one planned day missed, one
     session on a day not planned, one interrupted and resumed the same day, one stopped with
     pain, a skipped set, notes, and a step up of a dose the rules proposed (accepted after the
-    session that earned it)."""
+    session that earned it). With `now`, no session starts after it."""
     from coach.programme import accept
     from coach.programme_io import proposals_after
 
@@ -149,6 +153,8 @@ def programme_history(
             count += 1
             pain = max(1, 5 - count // 3)
             start = datetime.combine(day, time(7, 15) if entry is low_back else time(18, 5), zone)
+            if now is not None and start > now:
+                continue
             doses = store.doses(entry.id)
             visit = Visit(
                 entry,

@@ -38,9 +38,9 @@ def make(out: Path, width: int, height: int) -> int:
         data = Path(folder) / "data"
         data.mkdir()
         with HistoryStore.open(data / FILE_NAME) as store:
-            today = datetime.now().astimezone().date()
+            now = datetime.now().astimezone()
             low_back, pre_run = resolve("low-back", data), resolve("pre-run", data)
-            programme_history(store, low_back, pre_run, today, weeks=4)
+            programme_history(store, low_back, pre_run, now.date(), weeks=4, now=now)
         page = Path(folder) / "report.html"
         with contextlib.redirect_stdout(io.StringIO()):  # its "Wrote …" names a passing folder
             code = coach(["--data-dir", str(data), "report", "-o", str(page)])

@@ -23,10 +23,9 @@ from coach.testing_history import programme_history
 def seed(data_dir: Path, weeks: int = 2) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
     with HistoryStore.open(data_dir / FILE_NAME) as store:
-        today = datetime.now().astimezone().date()
-        programme_history(
-            store, resolve("low-back", data_dir), resolve("pre-run", data_dir), today, weeks=weeks
-        )
+        now = datetime.now().astimezone()
+        low_back, pre_run = resolve("low-back", data_dir), resolve("pre-run", data_dir)
+        programme_history(store, low_back, pre_run, now.date(), weeks=weeks, now=now)
 
 
 def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
