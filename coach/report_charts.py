@@ -24,7 +24,8 @@ WEEK_WIDTH = 300.0
 """The charts' widths in SVG units; the page scales each to its column."""
 LEFT, RIGHT, TOP = 26.0, 8.0, 8.0
 PLOT_HEIGHT = 110.0
-AXIS_SPACE = 40.0  # under the plot: marks and week labels
+AXIS_SPACE = 48.0  # under the plot: marks and week labels
+DAY_ROOM = 9.0  # the room a day's number takes: over six weeks or so the days go unnamed
 LABEL_ROOM = 46.0  # the room a week label ("2026-W45") takes
 
 
@@ -76,6 +77,7 @@ class Chart:
     points: tuple[Point, ...] = ()
     weeks: tuple[WeekBars, ...] = ()
     bar_width: float = 0.0
+    days: tuple[tuple[float, str], ...] = ()  # (x, day of the month) under each day
 
 
 def _chart(
@@ -93,7 +95,7 @@ def _chart(
         width - RIGHT,
         TOP,
         TOP + PLOT_HEIGHT,
-        tuple(Tick(_y(p), str(p)) for p in (0, 5, 10)),
+        tuple(Tick(_y(p), str(p)) for p in range(0, 11, 2)),
         tuple(round(x, 1) for x in dividers),
         tuple((round(x, 1), text, sub) for x, text, sub in labels),
         **marks,
@@ -153,7 +155,15 @@ def session_chart(report: Report) -> Chart:
                     session_title(s),
                 )
             )
-    return _chart(SESSION_WIDTH, dividers, labels, points=tuple(points))
+    numbers = (
+        tuple(
+            (round(LEFT + span * (n + 0.5), 1), str((period.first + timedelta(days=n)).day))
+            for n in range(days)
+        )
+        if span >= DAY_ROOM
+        else ()
+    )
+    return _chart(SESSION_WIDTH, dividers, labels, points=tuple(points), days=numbers)
 
 
 def _marks(s: SessionLine) -> str:
