@@ -21,7 +21,7 @@ from coach.commands import (
     cmd_validate,
     cmd_voices,
 )
-from coach.literal import shown
+from coach.literal import one_line, shown
 from coach.output import readable_streams
 
 if TYPE_CHECKING:
@@ -230,7 +230,8 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         return _dispatch(build_parser().parse_args(argv))
     except UserError as err:
-        print(f"coach: {shown(str(err))}", file=sys.stderr)
+        # One line, even when a name in it holds a line break.
+        print(f"coach: {one_line(str(err))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -33,6 +33,12 @@ def shown(text: str) -> str:
     return _HIDDEN.sub(_escape, text)
 
 
+def one_line(text: str) -> str:
+    """`text` as `shown` writes it, with line breaks written out too (`\\n`): for a message
+    that must stay one line, whatever a name in it holds."""
+    return shown(text).replace("\n", "\\n")
+
+
 def literal(text: str, style: str = "") -> Text:
     """`text` as a rich Text, exactly as written (no markup), control characters escaped."""
     return Text(shown(text), style=style)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coach.commands import UserError, is_history_file
-from coach.literal import shown
+from coach.literal import one_line, shown
 from coach.output import STANDARD_OUTPUT
 
 if TYPE_CHECKING:
@@ -212,7 +212,7 @@ def cmd_report(
         raise UserError(str(err)) from None
     count = report.totals.sessions
     print(
-        f"Wrote {shown(target)}: {count} session{'' if count == 1 else 's'}, "
+        f"Wrote {one_line(target)}: {count} session{'' if count == 1 else 's'}, "
         f"{report.period.weeks} week{'' if report.period.weeks == 1 else 's'}, "
         f"{len(data_bytes) / 1024:.0f} KB"
     )

@@ -281,3 +281,15 @@ def test_sets_that_cannot_be_read_are_counted_on_the_page(
     assert (
         "1 set could not be read: this report leaves it out, and the history file as it is." in out
     )
+
+
+def test_a_line_break_in_the_file_name_keeps_every_message_one_line(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "new\nline.html"
+    assert main(["report", "-o", str(target)]) == 0
+    assert capsys.readouterr().out.count("\n") == 1 and target.is_file()
+    missing = tmp_path / "no\nfolder" / "r.html"
+    assert main(["report", "-o", str(missing)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no\\nfolder" in err
