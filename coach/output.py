@@ -49,20 +49,7 @@ def write_file(path: str | os.PathLike[str], data: bytes) -> None:
     Raises `OutputError`.
     """
     shown = os.fspath(path)
-    if shown.endswith(("/", os.sep)):  # `sub/`: a folder, even one not made yet
-        raise OutputError(f"cannot write {shown}: it names a folder; name a file in it")
-    real = os.path.realpath(path)
-    try:
-        old: os.stat_result | None = os.stat(real)
-    except FileNotFoundError:
-        old = None
-    except OSError as err:
-        raise OutputError(f"cannot write {shown}: {err.strerror or err}") from None
-    if old is not None and not stat.S_ISREG(old.st_mode):
-        raise OutputError(f"cannot write {shown}: {_not_a_file(old.st_mode)}")
-    if old is not None and not os.access(real, os.W_OK):
-        # Replacing it would work (the folder can be written), but its owner made it read-only.
-        raise OutputError(f"cannot write {shown}: the file is read-only")
+    real, old = check_target(path)
     folder, name = os.path.split(real)
     temp: str | None = None
     try:
@@ -82,6 +69,29 @@ def write_file(path: str | os.PathLike[str], data: bytes) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
     _sync_folder(folder)
+
+
+def check_target(path: str | os.PathLike[str]) -> tuple[str, os.stat_result | None]:
+    """The file `path` names (through links) and its state now, when `write_file` may replace
+    it; `OutputError` for a name ending in /, a folder, named pipe, socket or device, or a file
+    that is read-only to this process. A command that takes long to make what it writes
+    checks first, so that a wrong target is told at once."""
+    shown = os.fspath(path)
+    if shown.endswith(("/", os.sep)):  # `sub/`: a folder, even one not made yet
+        raise OutputError(f"cannot write {shown}: it names a folder; name a file in it")
+    real = os.path.realpath(path)
+    try:
+        old: os.stat_result | None = os.stat(real)
+    except FileNotFoundError:
+        old = None
+    except OSError as err:
+        raise OutputError(f"cannot write {shown}: {err.strerror or err}") from None
+    if old is not None and not stat.S_ISREG(old.st_mode):
+        raise OutputError(f"cannot write {shown}: {_not_a_file(old.st_mode)}")
+    if old is not None and not os.access(real, os.W_OK):
+        # Replacing it would work (the folder can be written), but its owner made it read-only.
+        raise OutputError(f"cannot write {shown}: the file is read-only")
+    return real, old
 
 
 def write_standard_output(text: str) -> None:

@@ -183,8 +183,15 @@ def cmd_report(
         raise UserError("--open needs the page in a file; it does not go with -o -")
     from coach.history.sqlite import FILE_NAME
 
-    if target != STANDARD_OUTPUT and is_history_file(target, data / FILE_NAME):
-        raise UserError(f"cannot write {target}: it is the history file itself")
+    if target != STANDARD_OUTPUT:
+        if is_history_file(target, data / FILE_NAME):
+            raise UserError(f"cannot write {target}: it is the history file itself")
+        from coach.output import OutputError, check_target
+
+        try:
+            check_target(target)  # told before the report is made, not after
+        except OutputError as err:
+            raise UserError(str(err)) from None
     if now is None:
         from datetime import datetime
 

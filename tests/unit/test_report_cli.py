@@ -293,3 +293,11 @@ def test_a_line_break_in_the_file_name_keeps_every_message_one_line(
     assert main(["report", "-o", str(missing)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no\\nfolder" in err
+
+
+def test_a_wrong_target_is_told_before_the_history_is_read(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True)
+    (data_dir / FILE_NAME).write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 40)
+    out = run("-o", os.devnull)
+    assert out.returncode == 1
+    assert out.stderr.startswith(f"coach: cannot write {os.devnull}: it is a device")
