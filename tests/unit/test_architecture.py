@@ -75,7 +75,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("proposals", ["coach.proposals"]),
     ("report exercises and sessions", ["coach.report_exercises", "coach.report_sessions"]),
     ("report figures", ["coach.report_data"]),
-    ("report charts", ["coach.report_charts"]),
+    ("report charts and words", ["coach.report_charts", "coach.report_words"]),
     ("report", ["coach.report"]),
     ("sound state", ["coach.sound_state"]),
     ("sound loading", ["coach.sound_loader"]),

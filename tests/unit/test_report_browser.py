@@ -20,9 +20,10 @@ import pytest
 from coach.catalog import resolve
 from coach.history.model import DoseChange, SessionDetail
 from coach.history.sqlite import FILE_NAME, HistoryStore
-from coach.report import NOTE_ROWS, SESSION_ROWS, short_day, time_text, when
+from coach.report import NOTE_ROWS, SESSION_ROWS
 from coach.report_cli import cmd_report, gather
 from coach.report_data import Report
+from coach.report_words import short_day, time_text, when
 from coach.testing_browser import (
     SKIP_REASON,
     BrowserError,
