@@ -46,17 +46,22 @@ BACK_SHARE = 5
 def exercise_keys(routine: Routine) -> list[str]:
     """Each exercise's key, in order: its name; `NAME #2`, `NAME #3` for a repeated name (a
     number that would give another exercise's own name is passed over)."""
-    names = {ex.name for ex in routine.exercises}
+    return keys_of([ex.name for ex in routine.exercises])
+
+
+def keys_of(names: Sequence[str]) -> list[str]:
+    """The keys of exercises of these names, in order (see `exercise_keys`)."""
+    every = set(names)
     seen: dict[str, int] = {}
     keys: list[str] = []
     taken: set[str] = set()
-    for ex in routine.exercises:
-        count = seen.get(ex.name, 0) + 1
-        key = ex.name if count == 1 else f"{ex.name} #{count}"
-        while count > 1 and (key in names or key in taken):
+    for name in names:
+        count = seen.get(name, 0) + 1
+        key = name if count == 1 else f"{name} #{count}"
+        while count > 1 and (key in every or key in taken):
             count += 1
-            key = f"{ex.name} #{count}"
-        seen[ex.name] = count
+            key = f"{name} #{count}"
+        seen[name] = count
         taken.add(key)
         keys.append(key)
     return keys

@@ -9,8 +9,9 @@ Content-Security-Policy forbids any of them. The text is the same figures, line 
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coach import __version__
 from coach.literal import shown
@@ -43,6 +44,9 @@ from coach.report_words import (
     whole,
 )
 
+if TYPE_CHECKING:
+    from jinja2 import Template
+
 TEMPLATES = Path(__file__).parent / "templates"
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 SESSION_ROWS = 24
@@ -61,8 +65,9 @@ def _finalize(value: Any) -> Any:
     return shown(value) if isinstance(value, str) else value
 
 
-def render_html(report: Report) -> str:
-    """The page, as one self-contained HTML document."""
+@functools.cache
+def _template() -> Template:
+    """The page's template, compiled once a process."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     env = Environment(
@@ -74,6 +79,11 @@ def render_html(report: Report) -> str:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    return env.get_template("report.html.j2")
+
+
+def render_html(report: Report) -> str:
+    """The page, as one self-contained HTML document."""
     codes = routine_codes(report)
     titles = {r.routine_id: r.title for r in report.routines}
     days = [d for w in report.weeks for d in w.days]
@@ -83,7 +93,7 @@ def render_html(report: Report) -> str:
     earlier_rows = max(0, len(rows) - SESSION_ROWS)
     rows = rows[earlier_rows:]
     notes = report.notes[-NOTE_ROWS:]
-    return env.get_template("report.html.j2").render(
+    return _template().render(
         report=report,
         rows=rows,
         other_sessions=len(report.sessions) - len(rows) - earlier_rows,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from coach.counts import ExerciseCount, count_sets
+from coach.doses import keys_of
 from coach.history.model import DoseChange, SessionDetail, SessionRecord, SetRecord
 from coach.history_view import change_words
 
@@ -64,13 +65,8 @@ def _keys(sets: Sequence[SetRecord]) -> dict[int, str]:
     """Each exercise index's key as coach.doses names it: the name, 'NAME #2' for the second
     of that name (in the order of the routine)."""
     names = {r.exercise_index: r.exercise for r in sets}
-    seen: dict[str, int] = {}
-    keys = {}
-    for index in sorted(names):
-        name = names[index]
-        seen[name] = seen.get(name, 0) + 1
-        keys[index] = name if seen[name] == 1 else f"{name} #{seen[name]}"
-    return keys
+    order = sorted(names)
+    return dict(zip(order, keys_of([names[i] for i in order]), strict=True))
 
 
 def exercise_lines(

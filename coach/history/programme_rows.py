@@ -11,10 +11,9 @@ are left out and left in the file as they are.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import TypeVar
 
 from coach.history.model import (
     DOSE_FIELDS,
@@ -27,9 +26,7 @@ from coach.history.model import (
     check_schedule,
     to_text,
 )
-from coach.history.schema import is_text, is_time, or_null
-
-T = TypeVar("T")
+from coach.history.schema import is_text, is_time, or_null, records_of
 
 WHOLE = ("sets", "reps")
 """The dose fields that count (the others are seconds)."""
@@ -140,33 +137,21 @@ def schedule_from_row(row: sqlite3.Row) -> Schedule:
     return Schedule(row["routine_id"], mask_days(row["days"]))
 
 
-def _records(rows: Iterable[sqlite3.Row], convert: Callable[[sqlite3.Row], T]) -> list[T]:
-    """The rows as records, leaving out any that still cannot make one (a time of the right
-    shape that is no time, 30 February)."""
-    records: list[T] = []
-    for row in rows:
-        try:
-            records.append(convert(row))
-        except (ValueError, TypeError, KeyError, OverflowError):
-            continue
-    return records
-
-
 def read_doses(db: sqlite3.Connection, routine_id: str | None = None) -> list[DoseRecord]:
     """The doses (of one routine, or all), by routine, exercise, then both sides first."""
     rows = db.execute(DOSES_QUERY, {"routine": routine_id}).fetchall()
-    return _records(rows, dose_from_row)
+    return records_of(rows, dose_from_row)
 
 
 def read_changes(db: sqlite3.Connection, routine_id: str | None = None) -> list[DoseChange]:
     """The changes of doses (of one routine, or all), oldest first."""
     rows = db.execute(CHANGES_QUERY, {"routine": routine_id}).fetchall()
-    return _records(rows, change_from_row)
+    return records_of(rows, change_from_row)
 
 
 def read_schedules(db: sqlite3.Connection) -> list[Schedule]:
     """Every routine's weekdays, by routine."""
-    return _records(db.execute(SCHEDULES_QUERY).fetchall(), schedule_from_row)
+    return records_of(db.execute(SCHEDULES_QUERY).fetchall(), schedule_from_row)
 
 
 def read_tables(

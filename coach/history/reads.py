@@ -7,11 +7,11 @@ consistent view). Rows that cannot be read are left out and counted by `unreadab
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
 from coach.counts import count_sets, exported_block, sets_done
 from coach.history.model import (
@@ -36,13 +36,11 @@ from coach.history.schema import (
     SET_COLUMNS,
     exported,
     readable_session,
+    records_of,
     session_from_row,
     set_from_row,
     summary_from_row,
 )
-
-T = TypeVar("T")
-
 
 # A session counts for streaks, weeks and the calendar when at least one of its sets was done.
 _DID_A_SET = "EXISTS (SELECT 1 FROM sets t WHERE t.session_id = s.id AND t.skipped = 0)"
@@ -79,7 +77,7 @@ class StoreReads:
                 " ORDER BY started_at DESC, id DESC LIMIT 1",
                 (to_text(since), routine_id, routine_id),
             ).fetchone()
-        return next(iter(_readable([] if row is None else [row], session_from_row)), None)
+        return next(iter(records_of([] if row is None else [row], session_from_row)), None)
 
     def recent(self, limit: int = 50, offset: int = 0) -> list[SessionSummary]:
         """The latest sessions first, as the history list shows them; a session's sets done
@@ -98,14 +96,14 @@ class StoreReads:
             ).fetchall()
         by_session: dict[int, list[SetRecord]] = {}
         for row in sets:
-            for entry in _readable([row], set_from_row):
+            for entry in records_of([row], set_from_row):
                 by_session.setdefault(row["session_id"], []).append(entry)
         summaries = []
         for row in rows:
             counts = count_sets(by_session.get(row["id"], []))
             done = sum(count.done for count in counts)
             total = sum(count.planned for count in counts)
-            summaries.extend(_readable([row], partial(summary_from_row, done=done, total=total)))
+            summaries.extend(records_of([row], partial(summary_from_row, done=done, total=total)))
         return summaries
 
     def count(self) -> int:
@@ -148,10 +146,10 @@ class StoreReads:
                 " ORDER BY id",
                 (session_id,),
             ).fetchall()
-        session = next(iter(_readable([] if row is None else [row], session_from_row)), None)
+        session = next(iter(records_of([] if row is None else [row], session_from_row)), None)
         if session is None:
             return None
-        return SessionDetail(session, tuple(_readable(sets, set_from_row)))
+        return SessionDetail(session, tuple(records_of(sets, set_from_row)))
 
     def between(
         self, first: date, last: date, routine_ids: Sequence[str] | None = None
@@ -181,11 +179,11 @@ class StoreReads:
             try:
                 entry = _set_from_values(row)
             except (ValueError, TypeError, KeyError, OverflowError):
-                continue  # as in _readable: never expected
+                continue  # as in records_of: never expected
             by_session.setdefault(row[0], []).append(entry)
         return [
             SessionDetail(session, tuple(by_session.get(session.id, ())))
-            for session in _readable(rows, session_from_row)
+            for session in records_of(rows, session_from_row)
         ]
 
     def first_day(self, routine_ids: Sequence[str] | None = None) -> date | None:
@@ -297,18 +295,6 @@ class StoreReads:
                 {**{field.name: values[field.name] for field in SESSION_FIELDS}, "sets": sets}
             )
         return rows
-
-
-def _readable(rows: Iterable[sqlite3.Row], convert: Callable[[sqlite3.Row], T]) -> list[T]:
-    """The rows as records, leaving out any the readable-row checks let through that still
-    cannot make one (they are never expected; a read never fails on one row)."""
-    records: list[T] = []
-    for row in rows:
-        try:
-            records.append(convert(row))
-        except (ValueError, TypeError, KeyError, OverflowError):
-            continue
-    return records
 
 
 def _set_from_values(values: tuple[Any, ...]) -> SetRecord:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import errno
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from coach.history.model import (
     DOSE_FIELDS,
@@ -24,6 +24,8 @@ from coach.history.model import (
     minutes_between,
     to_text,
 )
+
+T = TypeVar("T")
 
 FILE_NAME = "history.db"
 """The history file's name in the data folder."""
@@ -329,6 +331,19 @@ def set_values(entry: SetRecord) -> tuple[object, ...]:
         entry.target_hold,
         entry.hurt,
     )
+
+
+def records_of(rows: Iterable[sqlite3.Row], convert: Callable[[sqlite3.Row], T]) -> list[T]:
+    """The rows as records, leaving out any the readable-row checks let through that still
+    cannot make one (a time of the right shape that is no time, 30 February): a read never
+    fails on one row."""
+    records: list[T] = []
+    for row in rows:
+        try:
+            records.append(convert(row))
+        except (ValueError, TypeError, KeyError, OverflowError):
+            continue
+    return records
 
 
 def set_from_row(row: sqlite3.Row) -> SetRecord:
